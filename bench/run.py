@@ -1,0 +1,557 @@
+"""The StreamLang benchmark: throughput against hand-written Python and awk, start-up, memory.
+
+    .venv/bin/python bench/run.py [--lines 1000000] [--rounds 3] [--sl PATH] [--only A,B] [--write-doc]
+
+Generates the input once into bench/out/ (cached by seed, size and generator
+version), runs every task of bench/tasks.toml with sl, the hand-written Python
+script, and mawk/gawk/Miller where installed — interleaved, round after round,
+so that a slow moment of the machine hits every tool alike — and prints a
+Markdown report: median wall time, ratio to the Python script, peak RSS, and
+whether the output equals the Python script's. Then the start-up cost of
+`sl 'take 1' < /dev/null` over bare `python -c pass`, and the peak RSS of a
+streaming pipeline over the file and over four times the file.
+
+Exit status: 0, or 1 when any tool failed or printed something other than the
+Python baseline (the table says MISMATCH), or 2 for a usage error. Missed
+performance targets do not change the status: the report shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import datetime as dt
+import filecmp
+import functools
+import hashlib
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+TASKS_DIR = BENCH / "tasks"
+DOC_START, DOC_END = "<!-- bench:start -->", "<!-- bench:end -->"
+STARTUP_TARGET_MS = 35.0
+MEMORY_TARGET_MB = 40.0  # decimal megabytes, as the issue states it
+MEMORY_PROGRAM = "parse apache | where .status >= 400"
+STARTUP_PROGRAM = "take 1"
+AWKS = ("mawk", "gawk")
+PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    title: str
+    sl: str
+    python: str
+    awk: str | None
+    mlr: tuple[str, ...] | None
+    target: float
+    compare: str  # "exact" or "sorted"
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mib: float
+    status: int
+
+
+@dataclass
+class Cell:
+    """Every run of one tool on one task, and what its (last) output was judged."""
+
+    runs: list[Run] = field(default_factory=list)
+    verdict: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def max_rss_mib(self) -> float:
+        return max(r.max_rss_mib for r in self.runs)
+
+    @property
+    def failed(self) -> int | None:
+        """The exit status of the first failed run, if any."""
+        return next((r.status for r in self.runs if r.status != 0), None)
+
+
+def load_tasks(path: Path = BENCH / "tasks.toml") -> list[Task]:
+    with path.open("rb") as f:
+        raw = tomllib.load(f)["task"]
+    return [
+        Task(t["id"], t["title"], t["sl"], t["python"], t.get("awk"),
+             tuple(t["mlr"]) if "mlr" in t else None, float(t["target"]), t.get("compare", "exact"))
+        for t in raw
+    ]
+
+
+@functools.cache
+def become_subreaper() -> bool:
+    """Adopt orphaned descendants (Linux), so measure() can wait4 a grandchild; False if unsupported."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def measure(argv: Sequence[str], stdout: Path | str, stdin: Path | str = os.devnull,
+            stderr: Path | str = os.devnull, rss: bool = True) -> Run:
+    """Run argv once: wall time and, if rss, the command's own peak RSS.
+
+    A process's peak RSS survives exec, so any child forked from this
+    harness reports at least the harness's own ~20 MiB: an awk that needs
+    2 MiB would show 20. So /bin/sh (small) starts the command in the
+    background and exits; the command, a fork of sh, is re-parented to this
+    subreaper process, and os.wait4 on it gives its own rusage.
+    (getrusage(RUSAGE_CHILDREN) would not do either: it is a maximum over
+    every child this process ever had.) Without rss the command is a direct
+    child, which is what start-up timing wants: no shell in between.
+    """
+    with open(stdout, "wb") as out, open(stderr, "wb") as err:
+        if not (rss and become_subreaper()):
+            with open(stdin, "rb") as inp:
+                start = time.perf_counter()
+                proc = subprocess.Popen(list(argv), stdin=inp, stdout=out, stderr=err)
+                _pid, wait_status, usage = os.wait4(proc.pid, 0)
+                seconds = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(wait_status)  # so Popen does not wait again
+        else:
+            read_end, write_end = os.pipe()
+            script = f'f=$1; shift; "$@" <"$f" {write_end}>&- & echo $! >&{write_end}'
+            start = time.perf_counter()
+            shell = subprocess.Popen(["/bin/sh", "-c", script, "sh", str(stdin), *argv], stdin=subprocess.DEVNULL,
+                                     stdout=out, stderr=err, pass_fds=(write_end,))
+            os.close(write_end)
+            pid = _read_line(read_end)
+            shell.wait()
+            _pid, wait_status, usage = os.wait4(int(pid), 0)
+            seconds = time.perf_counter() - start
+    return Run(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(wait_status))  # KiB on Linux
+
+
+def _read_line(fd: int) -> str:
+    """One line from fd, then close it (the command keeps no copy, so EOF comes with the shell's exit)."""
+    data = b""
+    while not data.endswith(b"\n") and (chunk := os.read(fd, 64)):
+        data += chunk
+    os.close(fd)
+    return data.decode()
+
+
+def compare_outputs(reference: Path, candidate: Path, mode: str) -> str:
+    """'ok', or what is wrong with candidate: 'MISMATCH' or 'MISMATCH (order only)'."""
+    if filecmp.cmp(reference, candidate, shallow=False):
+        return "ok"
+    same_lines = sorted(reference.read_bytes().splitlines()) == sorted(candidate.read_bytes().splitlines())
+    if same_lines:
+        return "ok" if mode == "sorted" else "MISMATCH (order only)"
+    return "MISMATCH"
+
+
+def first_difference(reference: Path, candidate: Path) -> str:
+    """Where two outputs part, for the message under a MISMATCH."""
+    with reference.open("rb") as a, candidate.open("rb") as b:
+        for n, (x, y) in enumerate(zip(a, b), 1):
+            if x != y:
+                return f"line {n}: expected {x[:200]!r}, got {y[:200]!r}"
+        rest_a, rest_b = a.readline(), b.readline()
+    return f"expected {rest_a[:200]!r} after the common part, got {rest_b[:200]!r}" if rest_a or rest_b else ""
+
+
+def replace_section(text: str, body: str) -> str:
+    """text with the part between the bench markers replaced by body (appended if there is none)."""
+    section = f"{DOC_START}\n{body.rstrip()}\n{DOC_END}"
+    start, end = text.find(DOC_START), text.find(DOC_END)
+    if start == -1 or end < start:
+        return text.rstrip("\n") + ("\n\n" if text.strip() else "") + section + "\n"
+    return text[:start] + section + text[end + len(DOC_END):]
+
+
+NEW_DOC = """# Performance
+
+What StreamLang costs against the hand-written Python script, awk and Miller
+doing the same work on the same input. The section between the markers is
+written by `.venv/bin/python bench/run.py --write-doc` (see bench/README.md);
+edit everything else by hand.
+
+"""
+
+NEW_DOC_TAIL = """
+
+## What each optimisation bought
+
+Each optimisation with the benchmark numbers before and after it.
+"""
+
+
+def write_doc(path: Path, body: str) -> None:
+    if path.exists():
+        text = replace_section(path.read_text(encoding="utf-8"), body)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = replace_section(NEW_DOC, body) + NEW_DOC_TAIL
+    path.write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- input data
+
+
+def generator_version() -> str:
+    """A hash of the generator, so a changed generator never reuses a stale file."""
+    return hashlib.sha256((BENCH / "gen_access_log.py").read_bytes()).hexdigest()[:8]
+
+
+def ensure_data(out_dir: Path, lines: int, seed: int) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"access-{lines}-seed{seed}"
+    path = out_dir / f"{stem}-{generator_version()}.log"
+    if not path.exists():
+        for stale in out_dir.glob(f"{stem}-*.log"):
+            stale.unlink()
+        print(f"generating {lines:,} lines into {path.relative_to(REPO)} ...", file=sys.stderr)
+        tmp = path.with_suffix(".tmp")
+        subprocess.run([sys.executable, str(BENCH / "gen_access_log.py"), "--lines", str(lines),
+                        "--seed", str(seed), "-o", str(tmp)], check=True)
+        tmp.rename(path)  # only a complete file ever has the cached name
+    return path
+
+
+def warm_cache(path: Path) -> None:
+    """Read the file once so that the first timed run does not pay for the disk."""
+    with path.open("rb") as f:
+        while f.read(1 << 20):
+            pass
+
+
+# ---------------------------------------------------------------- tools
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    exe: str
+
+    def argv(self, task: Task, data: Path) -> list[str] | None:
+        """The command doing `task` on `data`, or None when this tool has no version of it."""
+        if self.name == "sl":
+            return [self.exe, task.sl, str(data)]
+        if self.name == "python":
+            return [self.exe, str(TASKS_DIR / task.python), str(data)]
+        if self.name in AWKS:
+            return [self.exe, "-f", str(TASKS_DIR / task.awk), str(data)] if task.awk else None
+        if self.name == "mlr":
+            return [self.exe, *task.mlr, str(data)] if task.mlr else None
+        raise AssertionError(f"unknown tool {self.name}")
+
+
+def find_tools(sl: Path, wanted: list[str] | None) -> list[Tool]:
+    """The tools to run, python first (the reference); exits 2 if a wanted one is missing."""
+    found = {"python": sys.executable}  # the interpreter running this: the venv's, never a shim
+    if sl.is_file() and os.access(sl, os.X_OK):
+        found["sl"] = str(sl)
+    for name in (*AWKS, "mlr"):
+        if exe := shutil.which(name):
+            found[name] = exe
+    order = ["python", "sl", *AWKS, "mlr"]
+    if wanted is not None and (unknown := [n for n in wanted if n not in order]):
+        sys.exit(f"run.py: unknown tool {', '.join(unknown)}; tools are {', '.join(order)}")
+    names = wanted if wanted is not None else order
+    missing = [n for n in names if n not in found and (wanted is not None or n in ("sl", "python"))]
+    if missing:
+        hint = (f"no sl at {sl}: install the package into the venv, pass --sl PATH, "
+                "or measure the baselines alone with --tools python,mawk,gawk,mlr") if "sl" in missing else ""
+        sys.exit(f"run.py: not found: {', '.join(missing)}. {hint}".rstrip())
+    return [Tool(n, found[n]) for n in order if n in names and n in found]
+
+
+def tool_version(tool: Tool) -> str:
+    flag = {"sl": ["--version"], "mawk": ["-W", "version"], "gawk": ["--version"], "mlr": ["--version"],
+            "python": ["--version"]}[tool.name]
+    try:
+        proc = subprocess.run([tool.exe, *flag], capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    lines = (proc.stdout or proc.stderr).strip().splitlines()
+    return lines[0].strip() if proc.returncode == 0 and lines else "?"
+
+
+# ---------------------------------------------------------------- the runs
+
+
+def rotated(items: list[Tool], by: int) -> list[Tool]:
+    """Each round starts with another tool, so none is always the one after a cold start."""
+    k = by % len(items)
+    return items[k:] + items[:k]
+
+
+def run_throughput(tasks: list[Task], tools: list[Tool], data: Path, rounds: int,
+                   results_dir: Path) -> dict[tuple[str, str], Cell]:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    cells: dict[tuple[str, str], Cell] = {}
+    for r in range(rounds):
+        for task in tasks:
+            for tool in rotated(tools, r):
+                argv = tool.argv(task, data)
+                if argv is None:
+                    continue
+                stem = results_dir / f"{task.id}-{tool.name}"
+                run = measure(argv, stem.with_suffix(".out"), stderr=stem.with_suffix(".err"))
+                cells.setdefault((task.id, tool.name), Cell()).runs.append(run)
+                note = "" if run.status == 0 else f"  exit {run.status}"
+                print(f"round {r + 1}/{rounds}  {task.id}  {tool.name:<6} {run.seconds:7.2f} s "
+                      f"{run.max_rss_mib:7.1f} MiB{note}", file=sys.stderr)
+    for task in tasks:
+        reference = results_dir / f"{task.id}-python.out"
+        for tool in tools:
+            cell = cells.get((task.id, tool.name))
+            if cell is None:
+                continue
+            out = results_dir / f"{task.id}-{tool.name}"
+            if cell.failed is not None:
+                cell.verdict = f"FAILED (exit {cell.failed})"
+                err = out.with_suffix(".err").read_text(errors="replace").strip().splitlines()[-5:]
+                print(f"{task.id} {tool.name} failed: {' | '.join(err)}", file=sys.stderr)
+            elif tool.name == "python":
+                cell.verdict = "reference"
+            elif cells[(task.id, "python")].failed is not None:
+                cell.verdict = "unchecked"
+            else:
+                cell.verdict = compare_outputs(reference, out.with_suffix(".out"), task.compare)
+                if cell.verdict != "ok":
+                    print(f"{task.id} {tool.name}: {cell.verdict}: "
+                          f"{first_difference(reference, out.with_suffix('.out'))}", file=sys.stderr)
+    return cells
+
+
+def run_startup(sl: Tool, runs: int, scratch: Path) -> dict[str, list[Run]]:
+    """Runs of the smallest program on empty input and of bare interpreters, interleaved.
+
+    `python -S` is there for context only: it shows what the venv's site
+    hooks (an editable install's import finder, for one) cost every Python
+    start, sl's included.
+    """
+    commands = {
+        "sl": [sl.exe, STARTUP_PROGRAM],
+        "python": [sys.executable, "-c", "pass"],
+        "python -S": [sys.executable, "-S", "-c", "pass"],
+    }
+    results: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            results[name].append(measure(argv, os.devnull, stderr=scratch / f"startup-{name}.err", rss=False))
+    return results
+
+
+def run_memory(sl: Tool, data: Path, scratch: Path) -> list[tuple[int, Run]]:
+    """Peak RSS of a streaming pipeline over the file once and four times (files are read in order)."""
+    results = []
+    for copies in (1, 4):
+        argv = [sl.exe, MEMORY_PROGRAM, *[str(data)] * copies]
+        results.append((copies, measure(argv, scratch / f"memory-{copies}.out", stderr=scratch / "memory.err")))
+    return results
+
+
+# ---------------------------------------------------------------- the report
+
+
+def machine_line() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    # Other work on the machine slows every tool, though not equally: worth knowing when reading the table.
+    load = f", load average at start {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+    return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}{load}")
+
+
+def git_commit() -> str:
+    try:
+        proc = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def fmt_ratio(cell: Cell, python: Cell, target: float | None) -> str:
+    if cell.failed is not None or python.failed is not None:
+        return "–"
+    ratio = cell.median / python.median
+    if target is None:
+        return f"{ratio:.2f}"
+    return f"{ratio:.2f} ({'meets' if ratio <= target else 'misses'} ≤ {target:.1f})"
+
+
+def throughput_table(tasks: list[Task], tools: list[Tool], cells: dict[tuple[str, str], Cell]) -> list[str]:
+    rows = ["| task | tool | median s | × python | peak RSS MiB | output |",
+            "| --- | --- | ---: | ---: | ---: | --- |"]
+    for task in tasks:
+        python = cells[(task.id, "python")]
+        first = True
+        for tool in tools:
+            cell = cells.get((task.id, tool.name))
+            if cell is None:
+                continue
+            label = f"{task.id} {task.title}" if first else ""
+            first = False
+            target = task.target if tool.name == "sl" else None
+            rows.append(f"| {label} | {tool.name} | {cell.median:.2f} | {fmt_ratio(cell, python, target)} "
+                        f"| {cell.max_rss_mib:.1f} | {cell.verdict} |")
+    return rows
+
+
+def startup_section(runs: dict[str, list[Run]], python_cmd: str) -> list[str]:
+    failed = next((r.status for r in runs["sl"] if r.status != 0), None)
+    if failed is not None:
+        return [f"`sl '{STARTUP_PROGRAM}' < /dev/null` FAILED (exit {failed})."]
+    ms = {name: statistics.median(r.seconds for r in rs) * 1000 for name, rs in runs.items()}
+    extra = ms["sl"] - ms["python"]
+    verdict = "meets" if extra <= STARTUP_TARGET_MS else "misses"
+    return [
+        f"Median of {len(runs['sl'])} interleaved runs each.",
+        "",
+        "| command | median ms |",
+        "| --- | ---: |",
+        f"| `sl '{STARTUP_PROGRAM}' < /dev/null` | {ms['sl']:.1f} |",
+        f"| `{python_cmd} -c pass` | {ms['python']:.1f} |",
+        f"| sl − python | {extra:.1f} ({verdict} ≤ {STARTUP_TARGET_MS:.0f}) |",
+        f"| `{python_cmd} -S -c pass` (no site hooks; for context) | {ms['python -S']:.1f} |",
+    ]
+
+
+def memory_section(results: list[tuple[int, Run]], lines: int, data_mb: float) -> list[str]:
+    target_mib = MEMORY_TARGET_MB * 1e6 / 2**20
+    rows = [(f"`sl '{MEMORY_PROGRAM}' FILE...` (target ≤ {MEMORY_TARGET_MB:.0f} MB = {target_mib:.1f} MiB "
+             "at any input size)"), "", "| input | peak RSS MiB | |", "| --- | ---: | --- |"]
+    for copies, run in results:
+        what = f"{copies * lines:,} lines ({copies} × {data_mb:.0f} MB)"
+        if run.status != 0:
+            rows.append(f"| {what} | – | FAILED (exit {run.status}) |")
+        else:
+            rows.append(f"| {what} | {run.max_rss_mib:.1f} | "
+                        f"{'meets' if run.max_rss_mib <= target_mib else 'misses'} target |")
+    return rows
+
+
+def report(args: argparse.Namespace, tasks: list[Task], tools: list[Tool], data: Path,
+           cells: dict[tuple[str, str], Cell], startup: dict[str, list[Run]] | None,
+           memory: list[tuple[int, Run]] | None) -> str:
+    data_mb = data.stat().st_size / 1e6
+    commit = git_commit()
+    versions = "; ".join(f"{t.name}: {tool_version(t)}" for t in tools)
+    out = [
+        (f"Measured {dt.date.today().isoformat()}{f' at commit {commit}' if commit else ''} "
+         f"with `.venv/bin/python bench/run.py --lines {args.lines} --rounds {args.rounds}`."),
+        "",
+        f"- Machine: {machine_line()}",
+        f"- Tools: {versions}",
+        (f"- Input: {args.lines:,} generated combined-format lines (seed {args.seed}, {data_mb:.0f} MB); "
+         f"median wall time of {args.rounds} interleaved round{'s' if args.rounds != 1 else ''}; "
+         "× python is the ratio to the hand-written Python script; output is compared with that script's."),
+        "",
+        "### Throughput",
+        "",
+        *throughput_table(tasks, tools, cells),
+        "",
+        "Programs:",
+        "",
+        *[f"- {t.id}: `sl {shlex.quote(t.sl)}`" for t in tasks],
+    ]
+    if startup is not None:
+        out += ["", "### Start-up", "", *startup_section(startup, python_cmd=".venv/bin/python")]
+    if memory is not None:
+        out += ["", "### Memory", "", *memory_section(memory, args.lines, data_mb)]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lines", type=int, default=1_000_000, help="input size (default 1,000,000)")
+    ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per task and tool (default 3)")
+    ap.add_argument("--sl", type=Path, default=Path(sys.executable).parent / "sl",
+                    help="the sl command (default: the one next to this interpreter)")
+    ap.add_argument("--only", help="comma-separated task ids, e.g. A,B")
+    ap.add_argument("--tools", help="comma-separated tools among python,sl,mawk,gawk,mlr "
+                                    "(default: every one installed; python always runs)")
+    ap.add_argument("--startup-runs", type=int, default=30, help="runs of each start-up command (default 30)")
+    ap.add_argument("--out", type=Path, default=BENCH / "out", help="data and outputs (default bench/out)")
+    ap.add_argument("--write-doc", action="store_true", help="rewrite the results section of the doc")
+    ap.add_argument("--doc", type=Path, default=REPO / "docs" / "performance.md",
+                    help="the doc --write-doc rewrites (default docs/performance.md)")
+    args = ap.parse_args(argv)
+    if args.lines < 1 or args.rounds < 1 or args.startup_runs < 1:
+        ap.error("--lines, --rounds and --startup-runs must be at least 1")
+    return args
+
+
+def select_tasks(tasks: list[Task], only: str | None) -> list[Task]:
+    if not only:
+        return tasks
+    wanted = [s.strip().upper() for s in only.split(",") if s.strip()]
+    known = {t.id for t in tasks}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        sys.exit(f"run.py: unknown task {', '.join(unknown)}; tasks are {', '.join(sorted(known))}")
+    return [t for t in tasks if t.id in wanted]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    tasks = select_tasks(load_tasks(), args.only)
+    wanted = None
+    if args.tools:
+        wanted = [s.strip() for s in args.tools.split(",") if s.strip()]
+        wanted = ["python", *[w for w in wanted if w != "python"]]  # the reference always runs
+    tools = find_tools(args.sl.absolute(), wanted)
+    data = ensure_data(args.out, args.lines, args.seed)
+    warm_cache(data)
+    cells = run_throughput(tasks, tools, data, args.rounds, args.out / "results")
+    sl = next((t for t in tools if t.name == "sl"), None)
+    startup = memory = None
+    if sl is not None:
+        print("start-up ...", file=sys.stderr)
+        startup = run_startup(sl, args.startup_runs, args.out)
+        print("memory ...", file=sys.stderr)
+        memory = run_memory(sl, data, args.out)
+    text = report(args, tasks, tools, data, cells, startup, memory)
+    print(text)
+    if args.write_doc:
+        write_doc(args.doc, text)
+        print(f"wrote {args.doc}", file=sys.stderr)
+    bad = [c for c in cells.values() if c.verdict not in ("ok", "reference")]
+    sl_failed = [r for r in [*(startup["sl"] if startup else []), *(r for _n, r in memory or [])] if r.status != 0]
+    return 1 if bad or sl_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,766 @@
+"""Syntax -> typed IR, or diagnostics.
+
+The checker walks each statement once. `let` values become globals; user
+functions and stages are templates, checked again at each use with the
+types they are used at (so `let topn n = sort by .count desc | take n`
+works on any record with a `count`), and inlined into the IR. Every error a
+program can contain is found here, before any input is read.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import NoReturn, Union
+
+from . import ir
+from . import syntax as S
+from .errors import CompileError, Diagnostic, UsageError, did_you_mean
+from .formats import regex_formats
+from .prelude import AGGREGATES, FORMATS, FUNCTIONS, PERCENTILE_SHORTHANDS, STAGES, Function
+from .source import Source, Span
+from .typesys import (BOOL, DURATION, DYN, FLOAT, INT, NULL, NUMERIC, ORDERED, PRIMS, STR, TIME,
+                      FnT, ListT, Opt, Prim, Record, StageT, StreamT, TVar, Type, has_var, join,
+                      nullable, optional, show, strip)
+
+# Scope entries ---------------------------------------------------------------
+
+
+@dataclass
+class ValueEntry:
+    ref: ir.Expr
+
+
+@dataclass
+class FuncEntry:
+    """`let f x y = expr`, or `let f = expr-using-_` (an element function)."""
+    name: str
+    params: tuple[S.Param, ...]
+    body: S.Expr
+    scope: Scope
+    uses_elem: bool = False
+
+
+@dataclass
+class LambdaEntry:
+    lam: S.Lambda
+    scope: Scope
+
+
+@dataclass
+class StageEntry:
+    name: str
+    params: tuple[S.Param, ...]
+    body: S.Pipeline
+    scope: Scope
+
+
+@dataclass
+class StreamEntry:
+    """`let errors = lines "x" | where ...`: a source with stages after it."""
+    name: str
+    body: S.Pipeline
+    scope: Scope
+
+
+@dataclass
+class TypeEntry:
+    type: Type
+
+
+Entry = Union[ValueEntry, FuncEntry, LambdaEntry, StageEntry, StreamEntry, TypeEntry]
+
+
+@dataclass
+class Scope:
+    names: dict[str, Entry] = field(default_factory=dict)
+    parent: Scope | None = None
+
+    def lookup(self, name: str) -> Entry | None:
+        s: Scope | None = self
+        while s is not None:
+            if name in s.names:
+                return s.names[name]
+            s = s.parent
+        return None
+
+    def all_names(self) -> list[str]:
+        out: list[str] = []
+        s: Scope | None = self
+        while s is not None:
+            out.extend(n for n, e in s.names.items() if not isinstance(e, TypeEntry))
+            s = s.parent
+        return out
+
+    def child(self) -> Scope:
+        return Scope({}, self)
+
+
+SOURCE_STAGES = ("lines", "stdin")
+SCHEMA_TYPES = (STR, INT, FLOAT, BOOL, TIME, DURATION)
+
+
+class Checker:
+    def __init__(self, source: Source, overrides: dict[str, str] | None = None):
+        self.source = source
+        self.globals: list[ir.Global] = []
+        self.ids = itertools.count()
+        self.overrides = dict(overrides or {})
+        self.used_overrides: set[str] = set()
+        self.bindings: dict[str, str] = {}
+
+    # errors --------------------------------------------------------------
+
+    def fail(self, span: Span, message: str, hint: str | None = None) -> NoReturn:
+        raise CompileError([Diagnostic(self.source, span, message, hint)])
+
+    def type_error(self, span: Span, message: str, hint: str | None, *types: Type) -> NoReturn:
+        tentative = any(has_var(t) for t in types)
+        raise CompileError([Diagnostic(self.source, span, message, hint, tentative)])
+
+    # program -------------------------------------------------------------
+
+    def check_program(self, program: S.Program) -> ir.Program:
+        scope = Scope()
+        main: S.Pipeline | None = None
+        for stmt in program.statements:
+            match stmt:
+                case S.Let():
+                    self.check_let(stmt, scope)
+                case S.TypeDecl():
+                    scope.names[stmt.name] = TypeEntry(self.resolve_type(stmt.type, scope))
+                case S.Pipeline():
+                    main = stmt
+        for name in self.overrides:
+            if name not in self.used_overrides:
+                raise UsageError(f"-v {name}: the program has no `let {name} = ...` to set")
+        if main is None:
+            return ir.Program(self.globals, [], StreamT(STR), None, self.bindings)
+        return self.check_main(main, scope)
+
+    def check_main(self, main: S.Pipeline, scope: Scope) -> ir.Program:
+        first = main.stages[0]
+        if isinstance(first, S.ExprStage) and len(main.stages) == 1 and not names_unknown(first.expr, scope):
+            entry = self.callable_entry(first.expr, scope)
+            if entry is None or isinstance(entry, (FuncEntry, LambdaEntry)) and not (
+                    isinstance(entry, FuncEntry) and entry.uses_elem):
+                value = self.check_expr(first.expr, scope, None)
+                return ir.Program(self.globals, [], value.type, value, self.bindings)
+        stages, elem = self.check_pipeline(main.stages, scope, None, main=True)
+        return ir.Program(self.globals, stages, StreamT(elem), None, self.bindings)
+
+    def check_let(self, let: S.Let, scope: Scope) -> None:
+        body = let.body
+        single = body.stages[0] if len(body.stages) == 1 else None
+        if single is not None and isinstance(single, S.ExprStage):
+            expr = single.expr
+            if let.params:
+                scope.names[let.name] = FuncEntry(let.name, let.params, expr, scope)
+                self.bindings[let.name] = "function"
+                return
+            entry = self.callable_entry(expr, scope)
+            if isinstance(entry, (StageEntry, StreamEntry)) and not isinstance(expr, S.Apply):
+                scope.names[let.name] = entry
+                return
+            if isinstance(entry, StageEntry) or isinstance(expr, S.Apply) and entry is not None \
+                    and not isinstance(entry, (FuncEntry, LambdaEntry)):
+                scope.names[let.name] = StageEntry(let.name, (), body, scope)
+                self.bindings[let.name] = "stage"
+                return
+            if isinstance(expr, S.Lambda):
+                scope.names[let.name] = LambdaEntry(expr, scope)
+                self.bindings[let.name] = "function"
+                return
+            if isinstance(entry, (FuncEntry, LambdaEntry)) and isinstance(expr, S.Var):
+                scope.names[let.name] = entry
+                return
+            if mentions_elem(expr):
+                scope.names[let.name] = FuncEntry(let.name, (), expr, scope, uses_elem=True)
+                self.bindings[let.name] = "function"
+                return
+            self.bind_value(let, expr, scope)
+            return
+        first = body.stages[0]
+        if is_source(first, scope):
+            if let.params:
+                self.fail(let.name_span, f"`{let.name}` is a stream and cannot take parameters")
+            scope.names[let.name] = StreamEntry(let.name, body, scope)
+            self.bindings[let.name] = "stream"
+            return
+        scope.names[let.name] = StageEntry(let.name, let.params, body, scope)
+        self.bindings[let.name] = "stage"
+
+    def bind_value(self, let: S.Let, expr: S.Expr, scope: Scope) -> None:
+        value = self.check_expr(expr, scope, None)
+        if let.name in self.overrides:
+            self.used_overrides.add(let.name)
+            value = ir.Const(value.type, value.span,
+                             convert_override(let.name, self.overrides[let.name], value.type))
+        gid = next(self.ids)
+        self.globals.append(ir.Global(gid, let.name, value.type, value, let.span))
+        scope.names[let.name] = ValueEntry(ir.GlobalRef(value.type, let.name_span, gid))
+        self.bindings[let.name] = show(value.type)
+
+    def callable_entry(self, expr: S.Expr, scope: Scope) -> Entry | None:
+        """The binding an expression names when it is a (possibly applied) name."""
+        if isinstance(expr, S.Var):
+            return scope.lookup(expr.name)
+        if isinstance(expr, S.Apply) and isinstance(expr.fn, S.Var):
+            return scope.lookup(expr.fn.name)
+        if isinstance(expr, S.Call):
+            e = scope.lookup(expr.name)
+            return e if isinstance(e, StageEntry) else None
+        if isinstance(expr, S.Lambda):
+            return LambdaEntry(expr, scope)
+        return None
+
+    # pipelines -----------------------------------------------------------
+
+    def check_pipeline(self, stages: tuple[S.Stage, ...], scope: Scope, elem: Type | None,
+                       main: bool = False) -> tuple[list[ir.Stage], Type]:
+        out: list[ir.Stage] = []
+        rest = list(stages)
+        if elem is None:
+            if rest and is_source(rest[0], scope):
+                src_stages, elem = self.check_source(rest.pop(0), scope)
+                out.extend(src_stages)
+            elif main:
+                span = stages[0].span
+                out.append(ir.ReadInput(ir.StageInfo("input", Span(span.start, span.start), STR, STR)))
+                elem = STR
+            else:
+                self.fail(stages[0].span, "a stream must start with a source (`lines \"PATH\"` or `stdin`)")
+        assert elem is not None
+        for i, stage in enumerate(rest):
+            if is_source(stage, scope):
+                self.fail(stage.span, "a source can only start a pipeline",
+                          "to read more files, name them on the command line")
+            if out and isinstance(out[-1], ir.Write) and out[-1].format == "table":
+                self.fail(stage.span, "`table` must be the last stage")
+            new, elem = self.check_stage(stage, scope, elem)
+            out.extend(new)
+        return out, elem
+
+    def check_source(self, stage: S.Stage, scope: Scope) -> tuple[list[ir.Stage], Type]:
+        match stage:
+            case S.SimpleStage(name="stdin"):
+                path = ir.Const(STR, stage.span, "-")
+                return [ir.ReadInput(ir.StageInfo("stdin", stage.span, STR, STR), path)], STR
+            case S.LinesStage():
+                path = self.expect(self.check_expr(stage.path, scope, None), STR, "a path")
+                return [ir.ReadInput(ir.StageInfo("lines", stage.span, STR, STR), path)], STR
+            case S.ExprStage():
+                entry = self.callable_entry(stage.expr, scope)
+                assert isinstance(entry, StreamEntry)
+                return self.check_pipeline(entry.body.stages, entry.scope, None)
+        raise AssertionError(stage)
+
+    def info(self, stage: S.Stage, name: str, inp: Type, out: Type) -> ir.StageInfo:
+        return ir.StageInfo(name, stage.span, inp, out)
+
+    def check_stage(self, stage: S.Stage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        match stage:
+            case S.MapStage():
+                e = self.check_elem_expr(stage.expr, scope, elem)
+                return [ir.Map(self.info(stage, "map", elem, e.type), e)], e.type
+            case S.WhereStage():
+                e = self.check_elem_expr(stage.expr, scope, elem)
+                if strip(e.type) not in (BOOL, DYN) and not isinstance(e.type, TVar) and e.type != NULL:
+                    self.type_error(e.span, f"`where` needs a bool, but this is {show(e.type)}",
+                                    "compare it: `where EXPR == value`, or test `!= null`", e.type)
+                return [ir.Where(self.info(stage, "where", elem, elem), e)], elem
+            case S.SelectStage():
+                fields = self.check_items(stage.items, scope, elem)
+                t = Record(tuple((n, e.type) for n, e in fields))
+                return [ir.Map(self.info(stage, "select", elem, t), ir.MakeRecord(t, stage.span, tuple(fields)))], t
+            case S.DeriveStage():
+                return self.check_derive(stage, scope, elem)
+            case S.TakeStage():
+                n = self.expect(self.check_expr(stage.count, scope, None), INT, "a count")
+                return [ir.Limit(self.info(stage, stage.kind, elem, elem), stage.kind, n)], elem
+            case S.SortStage():
+                keys = tuple(self.check_sort_key(k, scope, elem, False) for k in stage.keys)
+                return [ir.Sort(self.info(stage, "sort", elem, elem), keys)], elem
+            case S.TopStage():
+                n = self.expect(self.check_expr(stage.count, scope, None), INT, "a count")
+                key = self.check_sort_key(stage.key, scope, elem, True)
+                return [ir.Top(self.info(stage, "top", elem, elem), n, key)], elem
+            case S.UniqStage():
+                key = None if stage.key is None else self.check_elem_expr(stage.key, scope, elem)
+                name = "distinct" if stage.distinct else "uniq"
+                return [ir.Uniq(self.info(stage, name, elem, elem), key, stage.distinct)], elem
+            case S.CountStage():
+                return self.check_count(stage, scope, elem)
+            case S.SummarizeStage():
+                return self.check_summarize(stage, scope, elem)
+            case S.FoldStage():
+                return self.check_fold(stage, scope, elem)
+            case S.SimpleStage():
+                return self.check_simple(stage, elem)
+            case S.SplitStage():
+                return self.check_split(stage, scope, elem)
+            case S.ParseStage():
+                return self.check_parse(stage, scope, elem)
+            case S.PatternStage():
+                return self.check_pattern(stage, scope, elem)
+            case S.ExtractStage():
+                return self.check_extract(stage, scope, elem)
+            case S.ExprStage():
+                return self.check_user_stage(stage, scope, elem)
+            case S.LinesStage():
+                self.fail(stage.span, "a source can only start a pipeline")
+        raise AssertionError(stage)
+
+    def expect_str_input(self, stage: S.Stage, name: str, elem: Type) -> None:
+        if strip(elem) not in (STR, DYN) and not isinstance(elem, TVar):
+            self.type_error(stage.span, f"`{name}` reads lines (str), but its input is {show(elem)}",
+                            None, elem)
+
+    def check_simple(self, stage: S.SimpleStage, elem: Type) -> tuple[list[ir.Stage], Type]:
+        name = stage.name
+        if name == "enumerate":
+            t = Record((("i", INT), ("value", elem)))
+            return [ir.Enumerate(self.info(stage, name, elem, t))], t
+        if name == "flatten":
+            inner = strip(elem)
+            if isinstance(inner, ListT):
+                out = inner.elem
+            elif inner in (DYN,) or isinstance(inner, TVar):
+                out = inner
+            else:
+                self.type_error(stage.span, f"`flatten` needs a stream of lists, but its input is {show(elem)}",
+                                "`split` or `words` make lists", elem)
+            return [ir.Flatten(self.info(stage, name, elem, out))], out
+        if name in ("csv", "tsv", "json", "table"):
+            return [ir.Write(self.info(stage, name, elem, STR), name)], STR
+        self.fail(stage.span, "`stdin` is a source and can only start a pipeline")
+
+    def check_derive(self, stage: S.DeriveStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        rec = strip(elem)
+        if not isinstance(rec, Record):
+            self.type_error(stage.span, f"`derive` adds fields to a record, but its input is {show(elem)}",
+                            "use `select` or `map` to make a record", elem)
+        new = self.check_items(stage.items, scope, elem)
+        fields: list[tuple[str, ir.Expr]] = [
+            (n, ir.GetField(t, stage.span, ir.ElemRef(elem, stage.span), n, i))
+            for i, (n, t) in enumerate(rec.fields)]
+        for n, e in new:
+            idx = next((i for i, (m, _) in enumerate(fields) if m == n), None)
+            if idx is None:
+                fields.append((n, e))
+            else:
+                fields[idx] = (n, e)
+        t = Record(tuple((n, e.type) for n, e in fields))
+        return [ir.Map(self.info(stage, "derive", elem, t), ir.MakeRecord(t, stage.span, tuple(fields)))], t
+
+    def check_items(self, items: tuple[S.Item, ...], scope: Scope, elem: Type | None
+                    ) -> list[tuple[str, ir.Expr]]:
+        out: list[tuple[str, ir.Expr]] = []
+        seen: dict[str, Span] = {}
+        for item in items:
+            name = self.item_name(item)
+            span = item.name_span or item.span
+            if name in seen:
+                self.fail(span, f"two items are named `{name}`", "name one of them: `other = ...`")
+            seen[name] = span
+            out.append((name, self.check_elem_expr(item.expr, scope, elem)))
+        return out
+
+    def item_name(self, item: S.Item) -> str:
+        if item.name is not None:
+            return item.name
+        if isinstance(item.expr, (S.Field, S.Attr)):
+            return item.expr.name
+        self.fail(item.span, "this item needs a name",
+                  "only a field path names itself; write `name = ...`")
+
+    def check_sort_key(self, key: S.SortKey, scope: Scope, elem: Type, default_desc: bool) -> ir.SortKeyIR:
+        e = self.check_elem_expr(key.expr, scope, elem)
+        t = strip(e.type)
+        if t not in ORDERED and t not in (DYN, NULL) and not isinstance(t, TVar):
+            self.type_error(e.span, f"cannot sort by {show(e.type)}", "sort by a number, string or time",
+                            e.type)
+        return ir.SortKeyIR(e, default_desc if key.desc is None else key.desc)
+
+    def check_count(self, stage: S.CountStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        if not stage.keys:
+            agg = ir.Aggregate("count", "count", None, None, INT, stage.span)
+            return [ir.Summarize(self.info(stage, "count", elem, INT), (), (agg,), scalar=True)], INT
+        keys = self.check_items(stage.keys, scope, elem)
+        for item, (name, _) in zip(stage.keys, keys):
+            if name == "count":
+                self.fail(item.span, "a key of `count by` cannot be named `count`",
+                          "the count is its own field `count`; name the key: `key = ...`")
+        agg = ir.Aggregate("count", "count", None, None, INT, stage.span)
+        t = Record(tuple((n, e.type) for n, e in keys) + (("count", INT),))
+        return [ir.Summarize(self.info(stage, "count", elem, t), tuple(keys), (agg,))], t
+
+    def check_summarize(self, stage: S.SummarizeStage, scope: Scope, elem: Type
+                        ) -> tuple[list[ir.Stage], Type]:
+        keys = self.check_items(stage.keys, scope, elem)
+        grouped = bool(keys)
+        seen = {n: k.span for (n, _), k in zip(keys, stage.keys)}
+        aggs: list[ir.Aggregate] = []
+        for item in stage.aggs:
+            agg = self.check_aggregate(item, scope, elem, grouped)
+            if agg.name in seen:
+                self.fail(item.name_span or item.span, f"two items are named `{agg.name}`",
+                          "name one of them: `other = ...`")
+            seen[agg.name] = item.span
+            aggs.append(agg)
+        t = Record(tuple((n, e.type) for n, e in keys) + tuple((a.name, a.type) for a in aggs))
+        return [ir.Summarize(self.info(stage, "summarize", elem, t), tuple(keys), tuple(aggs))], t
+
+    def check_aggregate(self, item: S.Item, scope: Scope, elem: Type, grouped: bool) -> ir.Aggregate:
+        call = item.expr
+        if not isinstance(call, S.Call) or call.name not in AGGREGATES:
+            hint = None
+            if isinstance(call, S.Call):
+                hint = did_you_mean(call.name, AGGREGATES)
+            self.fail(item.expr.span, "`summarize` takes aggregates like `count()`, `sum(.x)`, `avg(.x)`",
+                      hint or "aggregates: " + ", ".join(AGGREGATES))
+        fn = call.name
+        arity = AGGREGATES[fn].arity
+        if len(call.args) != arity:
+            self.fail(call.span, f"`{fn}` takes {arity} argument{'s' if arity != 1 else ''}, "
+                                 f"got {len(call.args)}")
+        name = item.name or fn
+        if fn == "count":
+            return ir.Aggregate(name, fn, None, None, INT, item.span)
+        arg = self.check_elem_expr(call.args[0], scope, elem)
+        param = None
+        if fn == "percentile":
+            param = self.expect(self.check_expr(call.args[1], scope, None), FLOAT, "a percentile (0-100)")
+        elif fn in PERCENTILE_SHORTHANDS:
+            param = ir.Const(INT, call.span, PERCENTILE_SHORTHANDS[fn])
+            fn = "percentile"
+        t = self.aggregate_type(fn, arg, grouped)
+        return ir.Aggregate(name, fn, arg, param, t, item.span)
+
+    def aggregate_type(self, fn: str, arg: ir.Expr, grouped: bool) -> Type:
+        at = arg.type
+        base = strip(at)
+        maybe_empty = nullable(at) or not grouped
+
+        def opt(t: Type) -> Type:
+            return optional(t) if maybe_empty else t
+
+        if fn in ("sum", "avg", "stddev", "percentile"):
+            allowed = NUMERIC + ((DURATION,) if fn in ("sum", "avg") else ())
+            if base not in allowed and base != DYN and not isinstance(base, TVar):
+                self.type_error(arg.span, f"`{fn}` needs numbers, but this is {show(at)}",
+                                "convert with int(...) or float(...)", at)
+        if fn in ("min", "max") and base not in ORDERED and base != DYN and not isinstance(base, TVar):
+            self.type_error(arg.span, f"`{fn}` needs values that can be ordered, not {show(at)}", None, at)
+        match fn:
+            case "sum" | "min" | "max":
+                return opt(base)
+            case "avg":
+                return opt(DURATION if base == DURATION else FLOAT)
+            case "stddev":
+                return Opt(FLOAT)
+            case "percentile":
+                return opt(FLOAT)
+            case "first" | "last":
+                return at if nullable(at) else opt(at)
+            case "count_distinct":
+                return INT
+            case "list":
+                return ListT(at)
+        raise AssertionError(fn)
+
+    def check_fold(self, stage: S.FoldStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        init = self.check_expr(stage.init, scope, None)
+        params, body, fscope = self.lambda_parts(stage.fn, scope, 2, "fold's function")
+        acc_t = init.type
+        for _ in range(2):
+            acc_id, item_id = next(self.ids), next(self.ids)
+            inner = fscope.child()
+            inner.names[params[0]] = ValueEntry(ir.LocalRef(acc_t, stage.span, acc_id))
+            inner.names[params[1]] = ValueEntry(ir.LocalRef(elem, stage.span, item_id))
+            result = self.check_expr(body, inner, None)
+            joined = join(acc_t, result.type)
+            if joined is None:
+                self.type_error(result.span, f"the fold starts with {show(acc_t)} but its function "
+                                             f"returns {show(result.type)}", None, acc_t, result.type)
+            if joined == acc_t:
+                break
+            acc_t = joined
+        return [ir.Fold(self.info(stage, "fold", elem, acc_t), init, acc_id, item_id, result)], acc_t
+
+    def lambda_parts(self, fn: S.Expr, scope: Scope, arity: int, what: str
+                     ) -> tuple[tuple[str, ...], S.Expr, Scope]:
+        entry = self.callable_entry(fn, scope) if isinstance(fn, (S.Var, S.Lambda)) else None
+        if isinstance(entry, LambdaEntry):
+            params, body, fscope = entry.lam.params, entry.lam.body, entry.scope
+        elif isinstance(entry, FuncEntry) and not entry.uses_elem:
+            params, body, fscope = tuple(p.name for p in entry.params), entry.body, entry.scope
+        else:
+            self.fail(fn.span, f"{what} must be a function", "write `(fun acc x -> ...)`")
+        if len(params) != arity:
+            self.fail(fn.span, f"{what} takes {arity} parameters, this one takes {len(params)}")
+        return params, body, fscope
+
+    def check_user_stage(self, stage: S.ExprStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        expr = stage.expr
+        entry = self.callable_entry(expr, scope)
+        head = expr.fn if isinstance(expr, S.Apply) else expr
+        name = head.name if isinstance(head, (S.Var, S.Call)) else None
+        if isinstance(entry, StageEntry):
+            args = expr.args if isinstance(expr, (S.Apply, S.Call)) else ()
+            if len(args) != len(entry.params):
+                self.fail(expr.span, f"stage `{entry.name}` takes {len(entry.params)} argument"
+                                     f"{'s' if len(entry.params) != 1 else ''}, got {len(args)}")
+            inner = entry.scope.child()
+            for param, arg in zip(entry.params, args):
+                self.bind_stage_arg(param, arg, scope, inner)
+            return self.check_pipeline(entry.body.stages, inner, elem)
+        if entry is None and name is not None:
+            known = list(STAGES) + scope.all_names()
+            hint = did_you_mean(name, known)
+            self.fail(head.span, f"unknown stage `{name}`", hint or "stages: " + ", ".join(STAGES))
+        what = "a function" if isinstance(entry, (FuncEntry, LambdaEntry)) else "a value"
+        hint = f"use it in a stage: `map {name}`" if name and what == "a function" else None
+        self.fail(expr.span, f"expected a stage, but {'`' + name + '`' if name else 'this'} is {what}", hint)
+
+    def bind_stage_arg(self, param: S.Param, arg: S.Expr, caller: Scope, inner: Scope) -> None:
+        entry = self.callable_entry(arg, caller) if isinstance(arg, (S.Var, S.Lambda)) else None
+        if isinstance(entry, (FuncEntry, LambdaEntry, StageEntry)):
+            inner.names[param.name] = entry
+            return
+        value = self.check_expr(arg, caller, None)
+        if param.type is not None:
+            value = self.expect(value, self.resolve_type(param.type, caller), f"`{param.name}`")
+        gid = next(self.ids)
+        self.globals.append(ir.Global(gid, param.name, value.type, value, arg.span))
+        inner.names[param.name] = ValueEntry(ir.GlobalRef(value.type, arg.span, gid))
+
+    # line parsers ----------------------------------------------------------
+
+    def check_split(self, stage: S.SplitStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        name = "words" if stage.sep is None else "split"
+        self.expect_str_input(stage, name, elem)
+        sep = None
+        if stage.sep is not None:
+            sep = self.expect(self.check_expr(stage.sep, scope, None), STR, "a separator")
+            if isinstance(sep, ir.Const) and sep.value == "":
+                self.fail(stage.sep.span, "the separator cannot be empty", "to split into characters: "
+                                                                           "`map matches(_, r\".\")`")
+        schema = None if stage.schema is None else self.schema(stage.schema, scope)
+        out: Type = schema if schema is not None else ListT(STR)
+        return [ir.SplitFields(self.info(stage, name, elem, out), sep, schema)], out
+
+    def schema(self, texpr: S.TypeExpr, scope: Scope) -> Record:
+        t = self.resolve_type(texpr, scope)
+        if not isinstance(t, Record):
+            self.fail(texpr.span, f"a schema is a record type like `{{a: str, n: int}}`, not {show(t)}")
+        for (fname, ftype), (_, fspan, _) in zip(t.fields, getattr(texpr, "fields", ())):
+            self.check_field_type(ftype, fspan, fname)
+        return t
+
+    def check_field_type(self, t: Type, span: Span, name: str) -> None:
+        if strip(t) not in SCHEMA_TYPES:
+            self.fail(span, f"field `{name}`: a line's field can be read as "
+                            f"str, int, float, bool, time or duration (or one of them with `?`), "
+                            f"not {show(t)}")
+
+    def check_parse(self, stage: S.ParseStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        self.expect_str_input(stage, "parse", elem)
+        fmt = stage.format
+        if fmt in regex_formats.FORMATS:
+            if stage.schema is not None:
+                self.fail(stage.schema.span, f"the `{fmt}` format has a fixed schema",
+                          "pick fields with `select` after it")
+            spec = regex_formats.FORMATS[fmt]
+            schema = Record(tuple((n, parse_type_name(t)) for n, t in FORMATS[fmt].fields))
+            return [ir.ParseRegex(self.info(stage, "parse " + fmt, elem, schema), spec.regex,
+                                  spec.groups, schema, search=False, format=fmt)], schema
+        known = list(FORMATS)
+        hint = did_you_mean(fmt, known)
+        self.fail(stage.format_span, f"unknown format `{fmt}`", hint or "formats: " + ", ".join(known))
+
+    def check_pattern(self, stage: S.PatternStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        self.expect_str_input(stage, "parse", elem)
+        literals = stage.pattern.split("*")
+        if len(literals) - 1 != len(stage.fields):
+            self.fail(stage.pattern_span, f"the pattern has {len(literals) - 1} `*` but "
+                                          f"{len(stage.fields)} names follow `as`",
+                      "name each `*` in order: `as a, b:int, ...`")
+        fields: list[tuple[str, Type]] = []
+        seen: set[str] = set()
+        for f in stage.fields:
+            if f.name in seen:
+                self.fail(f.span, f"two fields are named `{f.name}`")
+            seen.add(f.name)
+            t = STR if f.type is None else self.resolve_type(f.type, scope)
+            self.check_field_type(t, f.span, f.name)
+            fields.append((f.name, t))
+        regex = pattern_regex(literals)
+        schema = Record(tuple(fields))
+        groups = tuple(range(1, len(fields) + 1))
+        return [ir.ParseRegex(self.info(stage, "parse", elem, schema), regex, groups, schema,
+                              search=False)], schema
+
+    def check_extract(self, stage: S.ExtractStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        self.expect_str_input(stage, "extract", elem)
+        rx = self.compile_regex(stage.regex, stage.regex_span)
+        names = sorted(rx.groupindex, key=lambda n: rx.groupindex[n])
+        given = None if stage.schema is None else self.schema(stage.schema, scope)
+        if given is not None:
+            for n, _ in given.fields:
+                if n not in rx.groupindex:
+                    hint = did_you_mean(n, names)
+                    self.fail(stage.schema.span, f"the regex has no group named `{n}`",  # type: ignore[union-attr]
+                              hint or "name a group with (?P<name>...)")
+        if names:
+            types = dict(given.fields) if given else {}
+            schema = Record(tuple((n, types.get(n, STR)) for n in names))
+            out: Type = schema
+            groups: tuple[str | int, ...] = tuple(names)
+        elif given is not None:
+            self.fail(stage.regex_span, "`as` needs named groups in the regex", "(?P<name>...)")
+        elif rx.groups:
+            out, schema, groups = ListT(STR), Record(()), tuple(range(1, rx.groups + 1))
+        else:
+            out, schema, groups = STR, Record(()), (0,)
+        return [ir.ParseRegex(self.info(stage, "extract", elem, out), stage.regex, groups, schema,
+                              search=True)], out
+
+    def compile_regex(self, pattern: str, span: Span) -> re.Pattern[str]:
+        try:
+            return re.compile(pattern)
+        except re.error as e:
+            at = span
+            if e.pos is not None and span.end - span.start >= len(pattern):
+                start = span.end - 1 - len(pattern) + e.pos
+                at = Span(start, start + 1)
+            self.fail(at, f"this regex does not compile: {e.msg}")
+
+    # types ---------------------------------------------------------------
+
+    def resolve_type(self, t: S.TypeExpr, scope: Scope) -> Type:
+        match t:
+            case S.TName(name=name, args=()):
+                if name in PRIMS:
+                    return PRIMS[name]
+                entry = scope.lookup(name)
+                if isinstance(entry, TypeEntry):
+                    return entry.type
+                known = list(PRIMS) + [n for n, e in scope.names.items() if isinstance(e, TypeEntry)]
+                self.fail(t.span, f"unknown type `{name}`", did_you_mean(name, known))
+            case S.TName(name="stream", args=(a,)):
+                return StreamT(self.resolve_type(a, scope))
+            case S.TName(name="stage", args=(a, b)):
+                return StageT(self.resolve_type(a, scope), self.resolve_type(b, scope))
+            case S.TName():
+                self.fail(t.span, f"unknown type `{t.name}<...>`", "generic types: stream<T>, stage<A, B>")
+            case S.TList(elem=e):
+                return ListT(self.resolve_type(e, scope))
+            case S.TOpt(inner=i):
+                return optional(self.resolve_type(i, scope))
+            case S.TFn(param=p, result=r):
+                return FnT((self.resolve_type(p, scope),), self.resolve_type(r, scope))
+            case S.TRecord(fields=fs):
+                seen: set[str] = set()
+                out = []
+                for name, span, ft in fs:
+                    if name in seen:
+                        self.fail(span, f"two fields are named `{name}`")
+                    seen.add(name)
+                    out.append((name, self.resolve_type(ft, scope)))
+                return Record(tuple(out))
+        raise AssertionError(t)
+
+    def expect(self, e: ir.Expr, want: Type, what: str) -> ir.Expr:
+        t = e.type
+        if t == want or isinstance(t, TVar):
+            return e
+        if want == FLOAT and t == INT:
+            return e
+        if t == DYN:
+            return ir.Convert(want, e.span, e)
+        self.type_error(e.span, f"expected {what} of type {show(want)}, but this is {show(t)}", None, t)
+
+    # expressions -----------------------------------------------------------
+
+    def check_elem_expr(self, e: S.Expr, scope: Scope, elem: Type | None) -> ir.Expr:
+        """An expression in a stage: a function value given here is applied to `_`."""
+        if isinstance(e, (S.Var, S.Lambda)):
+            entry = self.callable_entry(e, scope)
+            if isinstance(entry, (FuncEntry, LambdaEntry)) and not (
+                    isinstance(entry, FuncEntry) and entry.uses_elem):
+                if elem is None:
+                    self.fail(e.span, "there is no element here to apply this function to")
+                return self.apply_entry(entry, [ir.ElemRef(elem, e.span)], e.span, scope, elem)
+        return self.check_expr(e, scope, elem)
+
+    def check_expr(self, e: S.Expr, scope: Scope, elem: Type | None) -> ir.Expr:
+        from .check_expr import check_expr
+        return check_expr(self, e, scope, elem)
+
+    def apply_entry(self, entry: Entry, args: list[ir.Expr], span: Span, scope: Scope,
+                    elem: Type | None) -> ir.Expr:
+        from .check_expr import apply_entry
+        return apply_entry(self, entry, args, span, scope, elem)
+
+    def function(self, name: str) -> Function | None:
+        return FUNCTIONS.get(name)
+
+
+# helpers -------------------------------------------------------------------
+
+def is_source(stage: S.Stage, scope: Scope) -> bool:
+    if isinstance(stage, S.LinesStage) or isinstance(stage, S.SimpleStage) and stage.name == "stdin":
+        return True
+    if isinstance(stage, S.ExprStage) and isinstance(stage.expr, S.Var):
+        return isinstance(scope.lookup(stage.expr.name), StreamEntry)
+    return False
+
+
+def names_unknown(e: S.Expr, scope: Scope) -> bool:
+    """`tkae 3`: a name nothing defines, where a stage may stand."""
+    head = e.fn if isinstance(e, S.Apply) else e
+    return isinstance(head, S.Var) and scope.lookup(head.name) is None and head.name not in FUNCTIONS
+
+
+def mentions_elem(e: object) -> bool:
+    """Whether an expression uses `_` or `.field` (outside the lambdas in it)."""
+    if isinstance(e, (S.Elem, S.Field)):
+        return True
+    if isinstance(e, S.Lambda):
+        return False
+    if isinstance(e, tuple):
+        return any(mentions_elem(x) for x in e)
+    if hasattr(e, "__dataclass_fields__"):
+        return any(mentions_elem(getattr(e, f)) for f in e.__dataclass_fields__ if f != "span")
+    return False
+
+
+def parse_type_name(text: str) -> Type:
+    opt = text.endswith("?")
+    t = PRIMS[text.rstrip("?")]
+    return optional(t) if opt else t
+
+
+def pattern_regex(literals: list[str]) -> str:
+    """`* - [*]` -> a regex where each `*` takes the shortest text up to the next literal.
+
+    Atomic groups keep a `*` from growing once its literal has been found, as
+    the pattern promises, and keep matching linear on hostile lines.
+    """
+    parts = [re.escape(literals[0])]
+    for i, lit in enumerate(literals[1:]):
+        last = i == len(literals) - 2
+        if last and lit == "":
+            parts.append("(.*)")
+        else:
+            parts.append(f"(?>(.*?){re.escape(lit)})")
+    return "".join(parts)
+
+
+def convert_override(name: str, text: str, t: Type) -> object:
+    from .runtime import convert
+    try:
+        return convert.from_text(text, t)
+    except (ValueError, TypeError) as e:
+        raise UsageError(f"-v {name}={text}: {e}") from None

@@ -1,0 +1,228 @@
+"""The `sl` command: arguments, running, exit statuses (SPEC §6)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import NoReturn
+
+USAGE = """\
+sl [OPTIONS] PROGRAM [FILE ...]
+       sl [OPTIONS] -f SCRIPT.sl [FILE ...]
+       sl -i [FILE ...]"""
+
+EXAMPLES = """\
+examples:
+  sl 'parse apache | count by .status' access.log
+  sl 'parse apache | where .status >= 500 | select .time, .path | csv' access.log
+  sl 'words | count by w = _[0] | top 5 by .count' notes.txt
+  sl -q 'parse apache | where .status == 503' access.log && echo "503s!"
+  sl -f errors.sl /var/log/nginx/
+  sl --help where          (the reference entry of a stage, function or format)
+
+exit status: 0 success; 1 the run failed (I/O, --strict, -q found nothing);
+2 a usage, syntax or type error (no input was read)."""
+
+
+class ArgumentError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise ArgumentError(message)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="sl", usage=USAGE, add_help=False, epilog=EXAMPLES,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+                description="StreamLang: a typed pipeline language for text streams.")
+    p.add_argument("program", nargs="?", help="the program (unless -f is given)")
+    p.add_argument("files", nargs="*", help="input files (- for stdin, directories, .gz/.bz2/.xz)")
+    p.add_argument("-f", dest="script", metavar="FILE", help="read the program from a .sl file")
+    p.add_argument("-o", dest="output", metavar="FORMAT", choices=["plain", "csv", "tsv", "json", "table"],
+                   help="output format when the program has no final format stage: plain csv tsv json table")
+    p.add_argument("-v", dest="vars", metavar="NAME=VALUE", action="append", default=[],
+                   help="set `let NAME = ...` in the program")
+    p.add_argument("-q", dest="quiet", action="store_true",
+                   help="print nothing; exit 0 if the pipeline yields an element, else 1")
+    p.add_argument("--strict", action="store_true", help="stop at the first rejected line (status 1)")
+    p.add_argument("--rejects", metavar="FILE", help="write every rejected input line to FILE (reasons in FILE.why)")
+    p.add_argument("--check", action="store_true", help="type-check only")
+    p.add_argument("--types", action="store_true", help="print the type of each stage")
+    p.add_argument("--emit", choices=["python"], help="print the generated Python")
+    p.add_argument("-i", dest="interactive", action="store_true", help="the interactive toplevel")
+    p.add_argument("--version", action="store_true", help="print the version")
+    p.add_argument("-h", "--help", action="store_true", help="this help, or `--help NAME` for a reference entry")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(sys.argv[1:] if argv is None else argv)
+    except BrokenPipeError:
+        _quiet_stdout()
+        code = 0
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
+
+
+def _quiet_stdout() -> None:
+    # Whoever read our output has gone; say nothing, not even at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _color() -> bool:
+    return sys.stderr.isatty() and "NO_COLOR" not in os.environ
+
+
+def _main(argv: list[str]) -> int:
+    parser = make_parser()
+    try:
+        opts = parser.parse_args(argv)
+    except ArgumentError as e:
+        _err(f"sl: {e}\nusage: {USAGE}\nTry `sl --help`.")
+        return 2
+    if opts.version:
+        from . import __version__
+        print(f"sl (StreamLang) {__version__}")
+        return 0
+    if opts.help:
+        return _help(parser, opts.program)
+    if opts.interactive or (opts.program is None and opts.script is None and sys.stdin.isatty()):
+        files = ([opts.program] if opts.program else []) + opts.files
+        return _toplevel(files)
+    if opts.script is not None:
+        if opts.program is not None:
+            opts.files.insert(0, opts.program)
+        try:
+            with open(opts.script, encoding="utf-8") as f:
+                text, name = f.read(), opts.script
+        except OSError as e:
+            _err(f"sl: cannot read {opts.script}: {e.strerror}")
+            return 2
+    elif opts.program is None:
+        _err(f"sl: no program given\nusage: {USAGE}")
+        return 2
+    else:
+        text, name = opts.program, "<program>"
+    return _run(text, name, opts)
+
+
+def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
+    if topic is None:
+        parser.print_help()
+        return 0
+    from .docs import entry
+    text = entry(topic)
+    if text is None:
+        _err(f"sl: no reference entry for `{topic}`")
+        return 2
+    print(text)
+    return 0
+
+
+def _toplevel(files: list[str]) -> int:
+    try:
+        from .toplevel.app import run_toplevel
+    except ImportError as e:
+        _err(f"sl: the toplevel needs prompt_toolkit ({e}); install `streamlang[repl]`")
+        return 2
+    return run_toplevel(files)
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    from .errors import UsageError
+    out = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name.isidentifier():
+            raise UsageError(f"-v takes NAME=VALUE, not `{pair}`")
+        out[name] = value
+    return out
+
+
+def _run(text: str, name: str, opts: argparse.Namespace) -> int:
+    from .driver import build
+    from .errors import CompileError, UsageError
+    from .source import Source
+    from .runtime.run import Run, StrictFailure
+
+    source = Source(text, name)
+    try:
+        compiled = build(source, overrides=_overrides(opts.vars), output_format=opts.output,
+                         sink="yield" if opts.quiet else "write")
+    except CompileError as e:
+        _err(e.render(color=_color()))
+        return 2
+    except UsageError as e:
+        _err(f"sl: {e}")
+        return 2
+    if opts.check:
+        return 0
+    if opts.types:
+        _print_types(compiled)
+        return 0
+    if opts.emit:
+        print(compiled.python_source)
+        return 0
+    try:
+        rt = Run(compiled.run_sites(), strict=opts.strict, rejects=opts.rejects)
+    except OSError as e:
+        _err(f"sl: cannot write {opts.rejects}: {e.strerror}")
+        return 1
+    src = rt.open(opts.files)
+    status = 0
+    try:
+        if opts.quiet:
+            found = False
+            for _ in compiled.run(src, rt):
+                found = True
+                break
+            status = 0 if found else 1
+        else:
+            compiled.run(src, rt)
+            rt.flush()
+    except StrictFailure as e:
+        rt.flush()
+        _err(f"sl: {e}")
+        rt.close()
+        return 1
+    except KeyboardInterrupt:
+        rt.flush()
+        status = 130
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            raise
+        _err(f"sl: {e.strerror or e}")
+        status = 1
+    finally:
+        rt.close()
+    summary = rt.summary()
+    if summary:
+        _err(summary)
+    if rt.io_failed and status == 0:
+        status = 1
+    return status
+
+
+def _print_types(compiled) -> None:  # type: ignore[no-untyped-def]
+    from .typesys import show
+    for info in compiled.ir.stages:
+        i = info.info
+        loc = compiled.source.location(i.span)
+        print(f"{loc}: {i.name} : stage<{show(i.inp)}, {show(i.out)}>")
+    print(f"- : {show(compiled.ir.type)}")
+
+
+if __name__ == "__main__":
+    main()

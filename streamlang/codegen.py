@@ -1,0 +1,546 @@
+"""Typed IR -> a Python `ast.Module` of one function, `run(src, rt)`.
+
+Adjacent element-wise stages are fused into one loop body: the current
+element lives in local variables, and a record's fields stay in separate
+locals (converted only when first used) until something needs the whole
+record. A stage that needs all of its input (sort, count by, summarize,
+fold, tail, top) ends the loop; what it produces feeds the next loop.
+
+Every statement carries, as its line number, the number of the stage it
+belongs to, so a runtime failure maps back to the stage that caused it.
+
+`sink="yield"` makes `run` a generator of values (the Python API, `-q`, the
+toplevel); `sink="write"` writes each element's text with `rt.write` (the
+command line), so no generator stands between the loop and the output.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import ir
+from . import pyast as P
+from .prelude import FUNCTIONS
+from .typesys import (BOOL, DURATION, DYN, FLOAT, INT, NULL, STR, TIME, ListT, Opt, Record, TVar, Type,
+                      has_list, nullable, strip)
+
+STDLIB_MODULES = ("math", "collections", "datetime")
+
+# Value kinds whose plain text never needs CSV quoting or TSV escaping.
+_SAFE_TEXT = (INT, FLOAT, BOOL, TIME, DURATION)
+_OPT_CONVERTERS = {STR: "opt_str", INT: "opt_int", FLOAT: "opt_float", BOOL: "opt_bool", TIME: "opt_time",
+                   DURATION: "opt_duration"}
+
+
+@dataclass
+class Slot:
+    """One field of a record held in locals; `make` computes it on first use."""
+    name: str
+    value: ast.expr | None = None
+    make: Callable[[], ast.expr] | None = None
+
+
+@dataclass
+class Val:
+    """The current element: an expression, or a record kept field by field."""
+    type: Type
+    expr: ast.expr | None = None
+    slots: list[Slot] | None = None
+
+
+@dataclass
+class Loop:
+    """A loop nest being written: statements go to `block`."""
+    body: list[ast.stmt]  # the function body the loop sits in
+    block: list[ast.stmt]
+    catch: list[ast.stmt] = field(default_factory=list)
+    in_source: bool = False
+
+
+class Codegen:
+    def __init__(self, program: ir.Program, sink: str = "yield", fuse: bool = True):
+        self.program = program
+        self.sink = sink
+        self.fuse = fuse
+        self.imports: dict[tuple[str, str], str] = {}
+        self.module_consts: list[ast.stmt] = []
+        self.regexes: dict[str, str] = {}
+        self.hoisted: list[ast.stmt] = []
+        self.counter = 0
+        self.locals: dict[int, ast.expr] = {}
+        self.sites: list[ir.StageInfo] = []
+        self.site = 0
+        self.block: list[ast.stmt] = []
+        self.elem = Val(STR)
+        self.loop: Loop | None = None
+        self.lineno_expr: ast.expr = P.const(None)
+
+    # names and module-level things ------------------------------------------
+
+    def fresh(self, hint: str = "t") -> str:
+        self.counter += 1
+        return f"{hint}{self.counter}"
+
+    def runtime(self, module: str, fn: str) -> ast.expr:
+        key = (module, fn)
+        if key not in self.imports:
+            self.imports[key] = fn if module not in STDLIB_MODULES else f"_{fn}"
+            if fn.startswith("_") or fn in ("find", "regex", "round", "plain", "date", "time", "query"):
+                self.imports[key] = f"_{fn}"
+        return P.name(self.imports[key])
+
+    def regex(self, pattern: ast.expr) -> ast.expr:
+        if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
+            if pattern.value not in self.regexes:
+                var = f"_re{len(self.regexes)}"
+                self.regexes[pattern.value] = var
+                self.module_consts.append(P.assign(var, P.call(P.attr(P.name("re"), "compile"), pattern)))
+            return P.name(self.regexes[pattern.value])
+        return P.call(self.runtime("core", "regex"), pattern)
+
+    def hoist(self, value: ast.expr) -> ast.expr:
+        var = self.fresh("h")
+        self.hoisted.append(P.assign(var, value))
+        return P.name(var)
+
+    def emit(self, stmt: ast.stmt) -> None:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.stmt, ast.expr)):
+                node.lineno = node.end_lineno = self.site  # type: ignore[attr-defined]
+                node.col_offset = node.end_col_offset = 0  # type: ignore[attr-defined]
+        self.block.append(stmt)
+
+    def assign(self, value: ast.expr, hint: str = "v") -> ast.expr:
+        """`value` in a local, unless it is one already."""
+        if isinstance(value, (ast.Name, ast.Constant)):
+            return value
+        var = self.fresh(hint)
+        self.emit(P.assign(var, value))
+        return P.name(var)
+
+    # the module ---------------------------------------------------------------
+
+    def module(self) -> ast.Module:
+        prog = self.program
+        body: list[ast.stmt] = []
+        self.block = body
+        for g in prog.globals:
+            self.site = 0
+            self.emit(P.assign(f"g{g.id}", self.expr(g.value)))
+        if prog.value is not None:
+            self.site = 0
+            value = self.expr(prog.value)
+            self.output_value(value, prog.value.type)
+        else:
+            self.pipeline(prog.stages, body)
+        run = ast.FunctionDef(name="run", args=ast.arguments(
+            posonlyargs=[], args=[ast.arg("src"), ast.arg("rt")], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=self.hoisted + body or [ast.Pass()], decorator_list=[], returns=None, type_params=[])
+        if self.sink == "yield" and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(run)):
+            run.body.append(ast.If(test=P.const(False), body=[P.expr_stmt(ast.Yield(value=None))], orelse=[]))
+        header: list[ast.stmt] = [ast.Import(names=[ast.alias("re")])] if self.regexes else []
+        by_module: dict[str, list[tuple[str, str]]] = {}
+        for (module, fn), alias in sorted(self.imports.items()):
+            by_module.setdefault(module, []).append((fn, alias))
+        for module, names in by_module.items():
+            mod = module if module in STDLIB_MODULES else f"streamlang.runtime.{module}"
+            header.append(ast.ImportFrom(module=mod, names=[
+                ast.alias(fn, None if fn == alias else alias) for fn, alias in names], level=0))
+        mod = ast.Module(body=header + self.module_consts + [run], type_ignores=[])
+        return ast.fix_missing_locations(mod)
+
+    # pipelines ------------------------------------------------------------
+
+    def pipeline(self, stages: list[ir.Stage], body: list[ast.stmt]) -> None:
+        for i, stage in enumerate(stages):
+            self.sites.append(stage.info)
+            self.site = len(self.sites)
+            if isinstance(stage, ir.ReadInput):
+                self.open_source(stage, body)
+                continue
+            if self.loop is None:
+                self.start_loop(body, P.list_([self.materialize()]))
+            elif not self.fuse and i > 1:
+                # The unfused reference: every stage reads a list the previous one made.
+                self.barrier_to_list(body)
+            rest = stages[i + 1:]
+            if self.stage(stage, body, last=not rest):
+                return
+        self.finish(body)
+
+    def open_source(self, stage: ir.ReadInput, body: list[ast.stmt]) -> None:
+        if stage.path is not None:
+            self.block = body
+            self.emit(P.assign("src", P.method(P.name("rt"), "open", self.expr(stage.path))))
+        chunk, n, line = "chunk", "n", "line"
+        inner: list[ast.stmt] = []
+        target = ast.Tuple(elts=[P.store(n), P.store(line)], ctx=ast.Store())
+        outer = ast.For(target=P.store(chunk), iter=P.name("src"), body=[ast.For(
+            target=target, iter=P.call("enumerate", P.name(chunk), P.attr(P.name("src"), "start")),
+            body=inner, orelse=[])], orelse=[])
+        self.wrap_loop(body, outer, inner, in_source=True)
+        self.elem = Val(STR, P.name(line))
+        self.lineno_expr = P.name(n)
+
+    def start_loop(self, body: list[ast.stmt], iterable: ast.expr) -> None:
+        var = self.fresh("x")
+        inner: list[ast.stmt] = []
+        loop = ast.For(target=P.store(var), iter=iterable, body=inner, orelse=[])
+        self.wrap_loop(body, loop, inner, in_source=False)
+        self.elem = Val(self.elem.type, P.name(var))
+        self.lineno_expr = P.const(None)
+
+    def wrap_loop(self, body: list[ast.stmt], loop: ast.For, inner: list[ast.stmt], in_source: bool) -> None:
+        """The loop inside `try: ... except Stop`, its body inside the rejection handler."""
+        element: list[ast.stmt] = []
+        where = P.name("n") if in_source else P.const(None)
+        text = P.name("line") if in_source else P.const(None)
+        handler = ast.ExceptHandler(type=P.name("_ELEMENT_ERRORS"), name="e", body=[P.expr_stmt(
+            P.method(P.name("rt"), "reject", P.name("e"), where, text))])
+        self.runtime("core", "ELEMENT_ERRORS")
+        self.imports[("core", "ELEMENT_ERRORS")] = "_ELEMENT_ERRORS"
+        inner.append(ast.Try(body=element, handlers=[handler], orelse=[], finalbody=[]))
+        stop = ast.ExceptHandler(type=self.runtime("core", "Stop"), name=None, body=[ast.Pass()])
+        self.imports[("core", "Stop")] = "Stop"
+        self.block = body
+        self.emit(ast.Try(body=[loop], handlers=[stop], orelse=[], finalbody=[]))
+        self.loop = Loop(body, element, in_source=in_source)
+        self.block = element
+
+    def barrier_to_list(self, body: list[ast.stmt]) -> None:
+        acc = self.fresh("items")
+        self.block = body
+        body.insert(len(body) - 1, P.assign(acc, P.list_([])))
+        self.block = self.loop.block  # type: ignore[union-attr]
+        self.emit(P.expr_stmt(P.method(P.name(acc), "append", self.materialize())))
+        self.loop = None
+        self.start_loop(body, P.name(acc))
+
+    def close_loop(self, body: list[ast.stmt], before_loop: list[ast.stmt],
+                   after_loop: list[ast.stmt], results: ast.expr | None, out_type: Type) -> None:
+        """End the current loop: set-up goes before it, `after_loop` after it, then a
+        new loop over `results` (or nothing, when the stage was the last)."""
+        loop_stmt = body[-1]
+        body[-1:-1] = before_loop
+        assert body[-1] is loop_stmt
+        self.block = body
+        for s in after_loop:
+            self.emit(s)
+        self.loop = None
+        self.elem = Val(out_type)
+        if results is not None:
+            self.start_loop(body, results)
+
+    def finish(self, body: list[ast.stmt]) -> None:
+        """Hand the final element to the sink."""
+        if self.loop is None:
+            return
+        self.output(self.materialize_for_output(), self.elem.type)
+
+    def output(self, value: ast.expr, t: Type) -> None:
+        if self.sink == "yield":
+            self.emit(P.expr_stmt(ast.Yield(value=value)))
+        else:
+            self.emit(P.expr_stmt(P.call(P.name("write"), self.plain(value, t))))
+            self.need_write()
+
+    def output_value(self, value: ast.expr, t: Type) -> None:
+        if self.sink == "yield":
+            self.emit(P.expr_stmt(ast.Yield(value=value)))
+        else:
+            self.need_write()
+            self.emit(P.expr_stmt(P.call(P.name("write"), self.plain(value, t))))
+
+    def need_write(self) -> None:
+        stmt = P.assign("write", P.attr(P.name("rt"), "write"))
+        if not any(isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") == "write" for s in self.hoisted):
+            self.hoisted.insert(0, stmt)
+
+    # the element -------------------------------------------------------------
+
+    def materialize(self) -> ast.expr:
+        """The current element as one Python value (a record as a tuple)."""
+        v = self.elem
+        if v.slots is not None:
+            return P.tuple_([self.slot(s) for s in v.slots])
+        assert v.expr is not None
+        return v.expr
+
+    def materialize_for_output(self) -> ast.expr:
+        return self.materialize()
+
+    def slot(self, s: Slot) -> ast.expr:
+        if s.value is None:
+            assert s.make is not None
+            s.value = self.assign(s.make(), "f_" + s.name[:12] + "_")
+        return s.value
+
+    def set_elem_record(self, t: Type, values: list[ast.expr]) -> None:
+        rec = strip(t)
+        assert isinstance(rec, Record)
+        self.elem = Val(t, None, [Slot(n, self.assign(v, "f_" + n[:12] + "_")) for (n, _), v in zip(rec.fields, values)])
+
+    def set_elem(self, t: Type, value: ast.expr) -> None:
+        self.elem = Val(t, self.assign(value, "x"))
+
+    # stages ----------------------------------------------------------------
+
+    def stage(self, stage: ir.Stage, body: list[ast.stmt], last: bool) -> bool:
+        """Write one stage; True when it already handed its output to the sink."""
+        match stage:
+            case ir.Map():
+                if isinstance(stage.expr, ir.MakeRecord):
+                    values = [self.expr(e) for _, e in stage.expr.fields]
+                    self.set_elem_record(stage.info.out, values)
+                else:
+                    self.set_elem(stage.info.out, self.expr(stage.expr))
+            case ir.Where():
+                self.emit(ast.If(test=P.not_(self.truth(stage.cond)), body=[ast.Continue()], orelse=[]))
+            case ir.SplitFields():
+                self.split(stage)
+            case ir.ParseRegex():
+                self.parse_regex(stage)
+            case ir.Limit():
+                self.limit(stage, body)
+            case ir.Enumerate():
+                counter = self.counter_var(body, -1)
+                self.emit(ast.AugAssign(target=P.store(counter), op=ast.Add(), value=P.const(1)))
+                self.set_elem_record(stage.info.out, [P.name(counter), self.materialize()])
+            case ir.Flatten():
+                var = self.fresh("y")
+                inner: list[ast.stmt] = []
+                src = self.materialize()
+                if nullable(stage.info.inp):
+                    src = P.or_(src, P.tuple_([]))
+                self.emit(ast.For(target=P.store(var), iter=src, body=inner, orelse=[]))
+                self.block = inner
+                self.elem = Val(stage.info.out, P.name(var))
+            case ir.Uniq():
+                self.uniq(stage, body)
+            case ir.Sort():
+                self.sort(stage, body)
+            case ir.Top():
+                self.top(stage, body)
+            case ir.Summarize():
+                from .codegen_aggregate import summarize
+                summarize(self, stage, body)
+            case ir.Fold():
+                self.fold(stage, body)
+            case ir.Write():
+                from .codegen_write import write
+                return write(self, stage, body, last)
+            case ir.ReadInput():
+                raise AssertionError("a source in the middle of a pipeline")
+            case ir.ParseFormat():
+                from .codegen_write import parse_format
+                parse_format(self, stage, body)
+        return False
+
+    def counter_var(self, body: list[ast.stmt], start: int) -> str:
+        var = self.fresh("count")
+        body.insert(len(body) - 1, P.assign(var, P.const(start)))
+        return var
+
+    def reject(self, reason: ast.expr) -> ast.stmt:
+        return ast.Raise(exc=P.call(self.runtime("core", "Reject"), reason), cause=None)
+
+    def split(self, stage: ir.SplitFields) -> None:
+        text = self.materialize()
+        if stage.sep is None:
+            parts = P.method(text, "split")
+        else:
+            parts = P.method(text, "split", self.expr(stage.sep))
+        if stage.schema is None:
+            self.set_elem(stage.info.out, parts)
+            return
+        fields = stage.schema.fields
+        var = self.assign(parts, "parts")
+        self.emit(ast.If(test=P.compare(P.call("len", var), ast.NotEq(), P.const(len(fields))), body=[
+            self.reject(ast.JoinedStr(values=[
+                P.const(f"expected {len(fields)} fields, got "),
+                ast.FormattedValue(value=P.call("len", var), conversion=-1, format_spec=None)]))],
+            orelse=[]))
+        values = [self.convert_text(P.subscript(var, P.const(i)), t) for i, (_, t) in enumerate(fields)]
+        self.set_elem_record(stage.info.out, values)
+
+    def convert_text(self, text: ast.expr, t: Type, fmt: str | None = None) -> ast.expr:
+        """A field's text converted to its schema type (SPEC §4, "Schemas")."""
+        if isinstance(t, Opt):
+            if fmt is not None and t.inner == STR:
+                tmp = self.fresh("s")
+                return P.ifexp(P.compare(P.walrus(tmp, text), ast.Eq(), P.const("-")), P.const(None), P.name(tmp))
+            if fmt is not None and t.inner == INT:
+                tmp = self.fresh("s")
+                return P.ifexp(P.compare(P.walrus(tmp, text), ast.Eq(), P.const("-")), P.const(None),
+                               P.call("int", P.name(tmp)))
+            return P.call(self.runtime("convert", _OPT_CONVERTERS[t.inner]), text)
+        if t == STR:
+            return text
+        if t in (INT, FLOAT):
+            return P.call(t.name, text)  # type: ignore[attr-defined]
+        if t == TIME:
+            fn = "parse_apache_time" if fmt is not None else "parse_time"
+            return P.call(self.runtime("timefns", fn), text)
+        if t == BOOL:
+            return P.call(self.runtime("core", "to_bool"), text)
+        if t == DURATION:
+            return P.call(self.runtime("timefns", "parse_duration"), text)
+        raise AssertionError(t)
+
+    def parse_regex(self, stage: ir.ParseRegex) -> None:
+        rx = self.regex(P.const(stage.regex))
+        text = self.materialize()
+        m = self.fresh("m")
+        how = "search" if stage.search else "fullmatch"
+        self.emit(P.assign(m, P.method(rx, how, text)))
+        what = f"the {stage.format} format" if stage.format else (
+            "the regex" if stage.search else "the pattern")
+        self.emit(ast.If(test=P.is_none(P.name(m)), body=[self.reject(P.const(f"does not match {what}"))],
+                         orelse=[]))
+        out = stage.info.out
+        if not isinstance(out, Record):
+            value = P.subscript(P.name(m), P.const(0)) if out == STR else P.call(
+                "list", P.method(P.name(m), "groups"))
+            self.set_elem(out, value)
+            return
+        slots = []
+        for (fname, ftype), group in zip(out.fields, stage.groups):
+            text_of = P.subscript(P.name(m), P.const(group))
+            # Fields are converted where first used, so unused ones cost nothing.
+            slots.append(Slot(fname, None, self.lazy(text_of, ftype, stage.format)))
+        if stage.format is None and not stage.search:
+            for s, (_, ftype) in zip(slots, out.fields):
+                if ftype != STR:
+                    self.slot(s)  # a bad value must reject the line even if unused
+        elif stage.search:
+            for s, (_, ftype) in zip(slots, out.fields):
+                if ftype != STR:
+                    self.slot(s)
+        self.elem = Val(out, None, slots)
+
+    def lazy(self, text: ast.expr, t: Type, fmt: str | None) -> Callable[[], ast.expr]:
+        return lambda: self.convert_text(text, t, fmt)
+
+    def limit(self, stage: ir.Limit, body: list[ast.stmt]) -> None:
+        n = self.expr(stage.count)
+        if stage.kind == "tail":
+            acc = self.fresh("last")
+            deque = self.runtime("collections", "deque")
+            before = [P.assign(acc, ast.Call(func=deque, args=[], keywords=[ast.keyword("maxlen", n)]))]
+            self.emit(P.expr_stmt(P.method(P.name(acc), "append", self.materialize())))
+            self.close_loop(body, before, [], P.name(acc), stage.info.out)
+            return
+        counter = self.counter_var(body, 0)
+        if stage.kind == "drop":
+            self.emit(ast.AugAssign(target=P.store(counter), op=ast.Add(), value=P.const(1)))
+            self.emit(ast.If(test=P.compare(P.name(counter), ast.LtE(), n), body=[ast.Continue()], orelse=[]))
+            return
+        stop = ast.Raise(exc=P.name("Stop"), cause=None)
+        self.emit(ast.If(test=P.compare(P.name(counter), ast.GtE(), n), body=[stop], orelse=[]))
+        self.emit(ast.AugAssign(target=P.store(counter), op=ast.Add(), value=P.const(1)))
+        # After the element has gone through the rest of the loop, stop reading
+        # at once rather than on the next line (`take 1` on a live stream).
+        take_block = self.block
+        check = ast.If(test=P.compare(P.name(counter), ast.GtE(), n), body=[stop], orelse=[])
+        self.deferred_checks.append((take_block, check))
+
+    deferred_checks: list = []
+
+    def uniq(self, stage: ir.Uniq, body: list[ast.stmt]) -> None:
+        key = self.materialize() if stage.key is None else self.expr(stage.key)
+        key_t = stage.info.inp if stage.key is None else stage.key.type
+        if stage.distinct:
+            seen = self.fresh("seen")
+            body.insert(len(body) - 1, P.assign(seen, P.call("set")))
+            if has_list(key_t):
+                key = P.call(self.runtime("core", "hashable"), key)
+            k = self.assign(key, "k")
+            self.emit(ast.If(test=P.compare(k, ast.In(), P.name(seen)), body=[ast.Continue()], orelse=[]))
+            self.emit(P.expr_stmt(P.method(P.name(seen), "add", k)))
+            return
+        prev = self.fresh("prev")
+        body.insert(len(body) - 1, P.assign(prev, self.runtime("core", "MISSING")))
+        k = self.assign(key, "k")
+        self.emit(ast.If(test=P.compare(k, ast.Eq(), P.name(prev)), body=[ast.Continue()], orelse=[]))
+        self.emit(P.assign(prev, k))
+
+    def sort_key_fn(self, desc: bool) -> ast.expr:
+        return self.runtime("core", "desc_key" if desc else "asc_key")
+
+    def sort(self, stage: ir.Sort, body: list[ast.stmt]) -> None:
+        acc = self.fresh("rows")
+        keys = [self.expr(k.expr) for k in stage.keys]
+        row = P.tuple_([P.tuple_(keys) if len(keys) > 1 else keys[0], self.materialize()])
+        self.emit(P.expr_stmt(P.method(P.name(acc), "append", row)))
+        after: list[ast.stmt] = []
+        for j in reversed(range(len(stage.keys))):
+            k = P.subscript(P.name("r"), P.const(0))
+            if len(keys) > 1:
+                k = P.subscript(k, P.const(j))
+            keyfn = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[ast.arg("r")], kwonlyargs=[],
+                                                  kw_defaults=[], defaults=[]),
+                               body=P.call(self.sort_key_fn(stage.keys[j].desc), k))
+            kws = [ast.keyword("key", keyfn)]
+            if stage.keys[j].desc:
+                kws.append(ast.keyword("reverse", P.const(True)))
+            after.append(P.expr_stmt(ast.Call(func=P.attr(P.name(acc), "sort"), args=[], keywords=kws)))
+        results = ast.GeneratorExp(elt=P.subscript(P.name("r"), P.const(1)), generators=[
+            ast.comprehension(target=P.store("r"), iter=P.name(acc), ifs=[], is_async=0)])
+        self.close_loop(body, [P.assign(acc, P.list_([]))], after, results, stage.info.out)
+
+    def top(self, stage: ir.Top, body: list[ast.stmt]) -> None:
+        # Keep at most about 2n rows: sorting and cutting a prefix keeps exactly
+        # what `sort | take n` would, in memory for n rows only.
+        acc = self.fresh("rows")
+        n = self.assign(self.expr(stage.count), "n") if not isinstance(stage.count, ir.Const) else P.const(
+            stage.count.value)
+        key = self.expr(stage.key.expr)
+        self.emit(P.expr_stmt(P.method(P.name(acc), "append", P.tuple_([key, self.materialize()]))))
+        trim = P.call(self.runtime("core", "top_trim"), P.name(acc), n, P.const(stage.key.desc))
+        limit = P.call("max", P.binop(n, ast.Mult(), P.const(2)), P.const(1024))
+        self.emit(ast.If(test=P.compare(P.call("len", P.name(acc)), ast.Gt(), limit),
+                         body=[P.expr_stmt(trim)], orelse=[]))
+        after = [P.expr_stmt(trim)]
+        results = ast.GeneratorExp(elt=P.subscript(P.name("r"), P.const(1)), generators=[
+            ast.comprehension(target=P.store("r"), iter=P.name(acc), ifs=[], is_async=0)])
+        self.close_loop(body, [P.assign(acc, P.list_([]))], after, results, stage.info.out)
+
+    def fold(self, stage: ir.Fold, body: list[ast.stmt]) -> None:
+        acc = self.fresh("acc")
+        self.locals[stage.acc] = P.name(acc)
+        self.locals[stage.item] = self.materialize()
+        before_block = self.block
+        self.block = []
+        init = self.expr(stage.init)
+        init_stmts = self.block
+        self.block = before_block
+        self.emit(P.assign(acc, self.expr(stage.body)))
+        self.close_loop(body, init_stmts + [P.assign(acc, init)], [], P.list_([P.name(acc)]), stage.info.out)
+
+    # expressions ------------------------------------------------------------
+
+    def truth(self, e: ir.Expr) -> ast.expr:
+        """A condition for `if`; null (None) is already false in Python."""
+        return self.expr(e)
+
+    def expr(self, e: ir.Expr) -> ast.expr:
+        from .codegen_expr import expr
+        return expr(self, e)
+
+    def plain(self, value: ast.expr, t: Type) -> ast.expr:
+        from .codegen_expr import plain
+        return plain(self, value, t)
+
+
+def generate(program: ir.Program, sink: str = "yield", fuse: bool = True) -> tuple[ast.Module, list[ir.StageInfo]]:
+    g = Codegen(program, sink, fuse)
+    g.deferred_checks = []
+    mod = g.module()
+    for block, check in g.deferred_checks:
+        block.append(check)
+    ast.fix_missing_locations(mod)
+    return mod, g.sites
+
+
+__all__ = ["generate", "Codegen", "Val", "Slot", "FUNCTIONS", "BOOL", "DYN", "NULL", "ListT", "TVar"]

@@ -1,0 +1,188 @@
+"""`count`, `count by` and `summarize`: one dict entry per group.
+
+Groups live in a dict keyed by the key value (a tuple for several keys), so
+they come out in first-appearance order. Each group's state is a list with
+slots for its aggregates; `count by` alone keeps a bare int per group.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from . import ir
+from . import pyast as P
+from .typesys import DURATION, INT, has_list, nullable, strip
+
+if TYPE_CHECKING:
+    from .codegen import Codegen
+
+
+def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
+    if stage.scalar:
+        counter = g.fresh("count")
+        g.emit(ast.AugAssign(target=P.store(counter), op=ast.Add(), value=P.const(1)))
+        g.close_loop(body, [P.assign(counter, P.const(0))], [], P.list_([P.name(counter)]), stage.info.out)
+        return
+    key_exprs = [g.expr(e) for _, e in stage.keys]
+    for i, (_, e) in enumerate(stage.keys):
+        if has_list(e.type):
+            key_exprs[i] = P.call(g.runtime("core", "hashable"), key_exprs[i])
+    key = key_exprs[0] if len(key_exprs) == 1 else P.tuple_(key_exprs) if key_exprs else None
+    if key is not None and [a.fn for a in stage.aggs] == ["count"]:
+        count_by(g, stage, body, key)
+        return
+    groups = g.fresh("groups")
+    st = g.fresh("st")
+    slots = [Agg(g, a, i) for i, a in enumerate(stage.aggs)]
+    layout: list[ast.expr] = []
+    for s in slots:
+        s.base = len(layout)
+        layout.extend(s.init())
+    if key is None:
+        before = [P.assign(st, P.list_(layout))]
+    else:
+        before = [P.assign(groups, ast.Dict(keys=[], values=[]))]
+        k = g.assign(key, "k")
+        g.emit(P.assign(st, P.method(P.name(groups), "get", k)))
+        g.emit(ast.If(test=P.is_none(P.name(st)), body=[
+            ast.Assign(targets=[P.store(st), ast.Subscript(value=P.name(groups), slice=k, ctx=ast.Store())],
+                       value=P.list_(layout))], orelse=[]))
+    for s in slots:
+        for stmt in s.update(P.name(st)):
+            g.emit(stmt)
+    finals = [s.final(P.name(st)) for s in slots]
+    if key is None:
+        results = P.list_([P.tuple_(finals)])
+        g.close_loop(body, before, [], results, stage.info.out)
+        return
+    key_parts = [P.name("k")] if len(stage.keys) == 1 else [ast.Starred(value=P.name("k"), ctx=ast.Load())]
+    row = P.tuple_(key_parts + [f for f in finals])
+    results = ast.GeneratorExp(elt=row, generators=[ast.comprehension(
+        target=P.tuple_([P.store("k"), P.store(st)]), iter=P.method(P.name(groups), "items"), ifs=[],
+        is_async=0)])
+    results.generators[0].target.ctx = ast.Store()  # type: ignore[attr-defined]
+    g.close_loop(body, before, [], results, stage.info.out)
+
+
+def count_by(g: Codegen, stage: ir.Summarize, body: list[ast.stmt], key: ast.expr) -> None:
+    counts = g.fresh("counts")
+    get = g.fresh("get")
+    k = g.assign(key, "k")
+    g.emit(ast.Assign(targets=[ast.Subscript(value=P.name(counts), slice=k, ctx=ast.Store())],
+                      value=P.binop(P.call(P.name(get), k, P.const(0)), ast.Add(), P.const(1))))
+    before = [P.assign(counts, ast.Dict(keys=[], values=[])), P.assign(get, P.attr(P.name(counts), "get"))]
+    if len(stage.keys) == 1:
+        results = P.method(P.name(counts), "items")
+    else:
+        results = ast.GeneratorExp(elt=P.tuple_([ast.Starred(value=P.name("k"), ctx=ast.Load()), P.name("c")]),
+                                   generators=[ast.comprehension(
+                                       target=ast.Tuple(elts=[P.store("k"), P.store("c")], ctx=ast.Store()),
+                                       iter=P.method(P.name(counts), "items"), ifs=[], is_async=0)])
+    g.close_loop(body, before, [], results, stage.info.out)
+
+
+class Agg:
+    """The state slots, update and final value of one aggregate."""
+
+    def __init__(self, g: Codegen, agg: ir.Aggregate, index: int):
+        self.g = g
+        self.agg = agg
+        self.base = 0
+
+    def s(self, st: ast.expr, i: int = 0) -> ast.Subscript:
+        return P.subscript(st, P.const(self.base + i))
+
+    def target(self, st: ast.expr, i: int = 0) -> ast.Subscript:
+        return ast.Subscript(value=st, slice=P.const(self.base + i), ctx=ast.Store())
+
+    def init(self) -> list[ast.expr]:
+        fn = self.agg.fn
+        if fn in ("count", "count_distinct_n"):
+            return [P.const(0)]
+        if fn == "count_distinct":
+            return [P.call("set")]
+        if fn in ("list", "percentile"):
+            return [P.list_([])]
+        if fn == "avg":
+            return [P.const(None), P.const(0)]
+        if fn == "stddev":
+            return [P.const(0), P.const(0.0), P.const(0.0)]
+        if fn == "first":
+            return [self.g.runtime("core", "MISSING")]
+        return [P.const(None)]
+
+    def update(self, st: ast.expr) -> list[ast.stmt]:
+        agg, g = self.agg, self.g
+        fn = agg.fn
+        if fn == "count":
+            return [ast.AugAssign(target=self.target(st), op=ast.Add(), value=P.const(1))]
+        assert agg.arg is not None
+        v = g.assign(g.expr(agg.arg), "a")
+        maybe_null = nullable(agg.arg.type)
+
+        def when_value(stmts: list[ast.stmt]) -> list[ast.stmt]:
+            return [ast.If(test=P.is_not_none(v), body=stmts, orelse=[])] if maybe_null else stmts
+
+        cur = self.s(st)
+        if fn == "sum":
+            return when_value([ast.Assign(targets=[self.target(st)], value=P.ifexp(
+                P.is_none(cur), v, P.binop(self.s(st), ast.Add(), v)))])
+        if fn == "avg":
+            return when_value([
+                ast.Assign(targets=[self.target(st)], value=P.ifexp(P.is_none(cur), v, P.binop(
+                    self.s(st), ast.Add(), v))),
+                ast.AugAssign(target=self.target(st, 1), op=ast.Add(), value=P.const(1))])
+        if fn in ("min", "max"):
+            op = ast.Lt() if fn == "min" else ast.Gt()
+            return when_value([ast.If(test=P.or_(P.is_none(cur), P.compare(v, op, self.s(st))),
+                                      body=[ast.Assign(targets=[self.target(st)], value=v)], orelse=[])])
+        if fn == "first":
+            return [ast.If(test=P.compare(cur, ast.Is(), g.runtime("core", "MISSING")),
+                           body=[ast.Assign(targets=[self.target(st)], value=v)], orelse=[])]
+        if fn == "last":
+            return [ast.Assign(targets=[self.target(st)], value=v)]
+        if fn == "count_distinct":
+            item = P.call(g.runtime("core", "hashable"), v) if agg.arg is not None and _has_list(agg) else v
+            return when_value([P.expr_stmt(P.method(cur, "add", item))])
+        if fn == "list":
+            return [P.expr_stmt(P.method(cur, "append", v))]
+        if fn == "percentile":
+            return when_value([P.expr_stmt(P.method(cur, "append", v))])
+        if fn == "stddev":
+            # Welford's online update: count, mean, sum of squared deviations.
+            n, mean, m2 = self.target(st, 0), self.target(st, 1), self.target(st, 2)
+            d = g.fresh("d")
+            return when_value([
+                ast.AugAssign(target=n, op=ast.Add(), value=P.const(1)),
+                P.assign(d, P.binop(v, ast.Sub(), self.s(st, 1))),
+                ast.AugAssign(target=mean, op=ast.Add(), value=P.binop(P.name(d), ast.Div(), self.s(st, 0))),
+                ast.AugAssign(target=m2, op=ast.Add(), value=P.binop(P.name(d), ast.Mult(), P.binop(
+                    v, ast.Sub(), self.s(st, 1))))])
+        raise AssertionError(fn)
+
+    def final(self, st: ast.expr) -> ast.expr:
+        fn, g = self.agg.fn, self.g
+        cur = self.s(st)
+        if fn == "avg":
+            total = P.binop(cur, ast.Div(), self.s(st, 1))
+            if strip(self.agg.arg.type) == INT:  # type: ignore[union-attr]
+                total = P.binop(P.call("float", cur), ast.Div(), self.s(st, 1))
+            if strip(self.agg.arg.type) == DURATION:  # type: ignore[union-attr]
+                total = P.binop(cur, ast.Div(), self.s(st, 1))
+            return P.ifexp(P.is_none(cur), P.const(None), total)
+        if fn == "count_distinct":
+            return P.call("len", cur)
+        if fn == "first":
+            return P.ifexp(P.compare(cur, ast.Is(), g.runtime("core", "MISSING")), P.const(None), cur)
+        if fn == "stddev":
+            var = P.binop(self.s(st, 2), ast.Div(), P.binop(self.s(st, 0), ast.Sub(), P.const(1)))
+            return P.ifexp(P.compare(self.s(st, 0), ast.Gt(), P.const(1)),
+                           P.call(g.runtime("math", "sqrt"), var), P.const(None))
+        if fn == "percentile":
+            assert self.agg.param is not None
+            return P.call(g.runtime("core", "percentile"), cur, g.expr(self.agg.param))
+        return cur
+
+
+def _has_list(agg: ir.Aggregate) -> bool:
+    return agg.arg is not None and has_list(agg.arg.type)

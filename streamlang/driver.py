@@ -1,0 +1,140 @@
+"""parse -> check -> codegen -> compile(): shared by the command line, the toplevel and the API."""
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from . import ir
+from .checker import Checker
+from .codegen import generate
+from .parser import parse_program
+from .runtime.run import Run, Site
+from .source import Source
+from .typesys import DURATION, FLOAT, STR, TIME, ListT, Opt, Record, StreamT, Type, show
+
+
+@dataclass
+class Compiled:
+    source: Source
+    ir: ir.Program
+    module: ast.Module
+    sites: list[ir.StageInfo]
+    run: Any
+
+    @property
+    def python_source(self) -> str:
+        return ast.unparse(self.module)
+
+    def run_sites(self) -> list[Site]:
+        return [Site(s.name, self.source.location(s.span), stage_text(self.source, s)) for s in self.sites]
+
+
+def stage_text(source: Source, info: ir.StageInfo) -> str:
+    text = source.text[info.span.start:info.span.end]
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def check(source: Source, overrides: dict[str, str] | None = None, output_format: str | None = None) -> ir.Program:
+    program = Checker(source, overrides).check_program(parse_program(source))
+    if output_format not in (None, "plain") and program.value is None and program.stages:
+        last = program.stages[-1]
+        if not isinstance(last, ir.Write):
+            elem = program.type.elem if isinstance(program.type, StreamT) else program.type
+            info = ir.StageInfo(output_format, last.info.span, elem, STR)  # type: ignore[arg-type]
+            program.stages.append(ir.Write(info, output_format))  # type: ignore[arg-type]
+            program.type = StreamT(STR)
+    return program
+
+
+def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
+          sink: str = "yield", fuse: bool = True) -> Compiled:
+    program = check(source, overrides, output_format)
+    module, sites = generate(program, sink=sink, fuse=fuse)
+    namespace: dict[str, Any] = {}
+    exec(builtins.compile(module, "<streamlang>", "exec"), namespace)
+    return Compiled(source, program, module, sites, namespace["run"])
+
+
+class Program:
+    """A compiled StreamLang program (SPEC §10).
+
+    >>> p = compile('split "," as {a: str, n: int} | where .n > 1')
+    >>> str(p.type)
+    'stream<{a: str, n: int}>'
+    >>> list(p.run(["x,1", "y,2"]))
+    [{'a': 'y', 'n': 2}]
+    """
+
+    def __init__(self, compiled: Compiled):
+        self._compiled = compiled
+
+    @property
+    def type(self) -> Type:
+        return self._compiled.ir.type
+
+    @property
+    def python_source(self) -> str:
+        return self._compiled.python_source
+
+    def run(self, lines: Iterable[str]) -> Iterator[Any]:
+        """The program's output for these input lines, as Python values
+        (records as dicts, `time` as datetime, `duration` as timedelta, null as None)."""
+        rt = Run(self._compiled.run_sites())
+        src = _LinesInput(lines)
+        rt.inputs.append(src)  # type: ignore[arg-type]
+        rt.current = src  # type: ignore[assignment]
+        t = self.type
+        elem = t.elem if isinstance(t, StreamT) else t
+        for value in self._compiled.run(src, rt):
+            yield to_python(value, elem)
+
+
+class _LinesInput:
+    """An in-memory input with the interface of `runtime.inputs.Input`."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.lines = lines
+        self.name = "-"
+        self.start = 1
+        self.lines_read = 0
+
+    def __iter__(self) -> Iterator[list[str]]:
+        batch: list[str] = []
+        for line in self.lines:
+            batch.append(line[:-1] if line.endswith("\n") else line)
+            if len(batch) >= 1024:
+                yield from self._emit(batch)
+                batch = []
+        if batch:
+            yield from self._emit(batch)
+
+    def _emit(self, batch: list[str]) -> Iterator[list[str]]:
+        self.lines_read += len(batch)
+        yield batch
+        self.start += len(batch)
+
+    def raw_line(self, n: int, line: str) -> bytes:
+        return line.encode("utf-8", "surrogateescape")
+
+
+def to_python(value: Any, t: Type) -> Any:
+    """Records (tuples inside) to dicts, recursively, by static type."""
+    if value is None:
+        return None
+    t = t.inner if isinstance(t, Opt) else t
+    if isinstance(t, Record):
+        return {n: to_python(v, ft) for (n, ft), v in zip(t.fields, value)}
+    if isinstance(t, ListT):
+        return [to_python(v, t.elem) for v in value]
+    return value
+
+
+def compile(source: str, name: str = "<program>") -> Program:
+    """Compile a program; raises `CompileError` (with `.diagnostics`) if it is not valid."""
+    return Program(build(Source(source, name)))
+
+
+__all__ = ["compile", "Program", "build", "check", "show", "TIME", "DURATION", "FLOAT"]

@@ -1,0 +1,74 @@
+"""The `json` input format: JSON Lines, one JSON value per line.
+
+    >>> parse_json('{"user": {"id": 1180591620717411303424, "tags": ["a", "ü"]}, "ms": 2.5}')
+    {'user': {'id': 1180591620717411303424, 'tags': ['a', 'ü']}, 'ms': 2.5}
+    >>> parse_json("   ") is SKIP
+    True
+
+Objects become dicts (a repeated key: the last wins), arrays lists, and
+integers stay exact Python ints. Decisions:
+
+- A blank line (empty or only whitespace) is not an error: `parse_json`
+  returns the `SKIP` sentinel and the caller drops the line, as JSON Lines
+  readers commonly do with a trailing empty line.
+- Numbers too large for a float (``1e400``) become ``inf``, and the
+  non-standard literals ``NaN``, ``Infinity`` and ``-Infinity`` are accepted,
+  as Python's own `json` module writes them.
+- An integer longer than Python's integer-conversion limit (4300 digits by
+  default, `sys.get_int_max_str_digits`) is rejected rather than converted
+  slowly; so is nesting deeper than the interpreter's recursion limit.
+- A UTF-8 byte order mark before the value is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from json.scanner import make_scanner
+
+SKIP = object()
+
+_decoder = json.JSONDecoder()
+_decode = _decoder.decode
+# The C scanner under `decode`: calling it directly skips the whitespace
+# checks around the value, which a line almost never needs.
+_scan = make_scanner(_decoder)  # type: ignore[arg-type]  # typeshed has the wrong signature
+
+
+def parse_json(line: str) -> object:
+    """Parse one line holding one JSON value; `SKIP` for a blank line.
+
+    Raises ValueError with a short reason and a 1-based column for invalid JSON.
+    """
+    try:
+        value, end = _scan(line, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return _parse_slowly(line)
+    return value if end == len(line) else _parse_slowly(line)
+
+
+def _parse_slowly(line: str) -> object:
+    """Surrounding whitespace, blank lines, a byte order mark, and the reasons for rejecting."""
+    try:
+        return _decode_checked(line)
+    except ValueError:
+        if not line or line.isspace():
+            return SKIP
+        if line.startswith("\ufeff"):
+            return _decode_checked(line[1:])
+        raise
+
+
+def _decode_checked(text: str) -> object:
+    try:
+        return _decode(text)
+    except json.JSONDecodeError as e:
+        # json's messages are capitalised and some end in " at"; reasons here are lower case.
+        message = e.msg.removesuffix(" at")
+        raise ValueError(f"{message[:1].lower()}{message[1:]} at column {e.colno}") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except ValueError:
+        # json lets int() reject its digit string; no other ValueError escapes the decoder.
+        limit = sys.get_int_max_str_digits()
+        raise ValueError(f"integer longer than {limit} digits") from None

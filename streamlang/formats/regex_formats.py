@@ -1,0 +1,30 @@
+"""The log formats read with one regex: apache/combined/nginx and common.
+
+A quoted field allows backslash escapes (`\\"`), written as an unrolled loop
+so that matching stays linear on hostile lines. A request line that is not
+`METHOD PATH PROTOCOL` (`"-"`, junk from scanners) still parses, with those
+three fields null.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
+_REQUEST = r'"(?:(\S+) (\S+) (\S+)|[^"\\]*(?:\\.[^"\\]*)*)"'
+_COMMON = r'(\S+) (\S+) (\S+) \[([^\]]+)\] ' + _REQUEST + r' (\d{3}) (\d+|-)'
+
+
+@dataclass(frozen=True)
+class RegexFormat:
+    regex: str
+    groups: tuple[int, ...]
+
+
+_COMBINED = RegexFormat(_COMMON + r'(?: ' + _QUOTED + ' ' + _QUOTED + r')?', tuple(range(1, 12)))
+
+FORMATS = {
+    "apache": _COMBINED,
+    "combined": _COMBINED,
+    "nginx": _COMBINED,
+    "common": RegexFormat(_COMMON, tuple(range(1, 10))),
+}

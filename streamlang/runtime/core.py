@@ -1,0 +1,139 @@
+"""Helpers the generated code calls. Imports nothing from the compiler."""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+MISSING = object()
+
+
+class Stop(Exception):
+    """Raised by `take` once it has let its last element through."""
+
+
+class Reject(Exception):
+    """A line or element that a stage cannot use (SPEC §7)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# What an element-wise failure can raise; each is a rejection, not a crash.
+ELEMENT_ERRORS = (Reject, ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, OverflowError,
+                  AttributeError, re.error, UnicodeError)
+
+
+@lru_cache(maxsize=256)
+def regex(pattern: str) -> re.Pattern[str]:
+    """A regex given as a value rather than a literal, compiled once."""
+    return re.compile(pattern)
+
+
+def find(rx: re.Pattern[str], s: str) -> str | None:
+    m = rx.search(s)
+    if m is None:
+        return None
+    return m.group(1) if rx.groups else m.group(0)
+
+
+def matches(rx: re.Pattern[str], s: str) -> list[str]:
+    if rx.groups:
+        return [m.group(1) for m in rx.finditer(s)]
+    return [m.group(0) for m in rx.finditer(s)]
+
+
+def substr(s: str, start: int, n: int) -> str:
+    if n < 0:
+        raise ValueError(f"substr: negative length {n}")
+    return s[start:start + n] if start >= 0 else s[start:][:n]
+
+
+def round_half_away(x: float | int, digits: int | None = None) -> float | int:
+    if digits is None:
+        if isinstance(x, int):
+            return x
+        return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+    scale = 10 ** digits
+    return math.floor(abs(x) * scale + 0.5) / scale * (1 if x >= 0 else -1)
+
+
+def to_bool(v: object) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return v != 0
+    if isinstance(v, str):
+        s = v.strip().lower()
+        if s in ("true", "1", "yes"):
+            return True
+        if s in ("false", "0", "no"):
+            return False
+    raise ValueError(f"cannot convert {short(v)} to bool")
+
+
+def to_int(v: object) -> int:
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"cannot convert {v} to int")
+        return int(v)
+    if isinstance(v, str):
+        return int(v)
+    raise ValueError(f"cannot convert {short(v)} to int")
+
+
+def to_float(v: object) -> float:
+    if isinstance(v, (int, float, str)) and not isinstance(v, bool):
+        return float(v)
+    raise ValueError(f"cannot convert {short(v)} to float")
+
+
+def hashable(v: object) -> object:
+    """Lists become tuples so a value can be a group key or a set member."""
+    if isinstance(v, list):
+        return tuple(hashable(x) for x in v)
+    if isinstance(v, tuple):
+        return tuple(hashable(x) for x in v)
+    if isinstance(v, dict):
+        return tuple((k, hashable(x)) for k, x in v.items())
+    return v
+
+
+def asc_key(k: object) -> tuple[bool, object]:
+    # Nulls sort last, and are never compared with values.
+    return (False, k) if k is not None else (True, 0)
+
+
+def desc_key(k: object) -> tuple[bool, object]:
+    # Used with reverse=True: values first (descending), then nulls.
+    return (True, k) if k is not None else (False, 0)
+
+
+def percentile(values: list, p: float) -> float | None:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    if not values:
+        return None
+    if not 0 <= p <= 100:
+        raise ValueError(f"percentile {p} is not between 0 and 100")
+    values.sort()
+    pos = (len(values) - 1) * p / 100
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(values) - 1)
+    return float(values[lo] + (values[hi] - values[lo]) * (pos - lo))
+
+
+def short(v: object, limit: int = 40) -> str:
+    text = repr(v)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def top_trim(rows: list, n: int, desc: bool) -> None:
+    """Cut `rows` of (key, value) to the first n of a stable sort by key."""
+    key = desc_key if desc else asc_key
+    rows.sort(key=lambda r: key(r[0]), reverse=desc)
+    del rows[max(n, 0):]

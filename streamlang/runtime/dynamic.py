@@ -1,0 +1,140 @@
+"""Operations on `dyn` values (schema-less json, logfmt, csv, tsv fields).
+
+A dyn value is whatever the format's reader produced (str, int, float,
+bool, None, list, dict); it is converted where it is used, and a failed
+conversion rejects the element like any other bad input.
+"""
+from __future__ import annotations
+
+import operator
+from datetime import datetime, timedelta
+
+from .core import Reject, short
+from .core import to_bool as _bool
+from .timefns import parse_duration, parse_time, time_from_number
+
+
+def get(obj: object, name: str) -> object:
+    if isinstance(obj, dict):
+        return obj.get(name)
+    if obj is None:
+        return None
+    raise Reject(f"`.{name}`: {short(obj)} is not a record")
+
+
+def to_int(v: object) -> int | None:
+    if v is None or isinstance(v, int) and not isinstance(v, bool):
+        return v  # type: ignore[return-value]
+    if isinstance(v, str):
+        try:
+            return int(v)
+        except ValueError:
+            pass
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    raise Reject(f"{short(v)} is not an int")
+
+
+def to_float(v: object) -> float | None:
+    if v is None:
+        return None
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            pass
+    raise Reject(f"{short(v)} is not a number")
+
+
+def to_number(v: object) -> int | float | None:
+    if v is None or isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v  # type: ignore[return-value]
+    if isinstance(v, str):
+        try:
+            return int(v)
+        except ValueError:
+            try:
+                return float(v)
+            except ValueError:
+                pass
+    raise Reject(f"{short(v)} is not a number")
+
+
+def to_str(v: object) -> str | None:
+    if v is None or isinstance(v, str):
+        return v
+    from .values import plain
+    return plain(v)
+
+
+def to_bool(v: object) -> bool | None:
+    if v is None:
+        return None
+    try:
+        return _bool(v)
+    except ValueError:
+        raise Reject(f"{short(v)} is not a bool") from None
+
+
+def to_time(v: object) -> datetime | None:
+    if v is None or isinstance(v, datetime):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return time_from_number(v)
+    if isinstance(v, str):
+        return parse_time(v)
+    raise Reject(f"{short(v)} is not a time")
+
+
+def to_duration(v: object) -> timedelta | None:
+    if v is None or isinstance(v, timedelta):
+        return v
+    if isinstance(v, str):
+        return parse_duration(v)
+    raise Reject(f"{short(v)} is not a duration")
+
+
+_CMP = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+        ">=": operator.ge}
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+          "//": operator.floordiv, "%": operator.mod}
+
+
+def _coerce(a: object, b: object) -> tuple[object, object]:
+    """Make two dyn values comparable: numbers with numbers, else text with text."""
+    if isinstance(a, str) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        return to_number(a), b
+    if isinstance(b, str) and isinstance(a, (int, float)) and not isinstance(a, bool):
+        return a, to_number(b)
+    return a, b
+
+
+def compare(op: str, a: object, b: object) -> bool:
+    if a is None or b is None:
+        return (a is None and b is None and op == "==") if op in ("==",) else False
+    a, b = _coerce(a, b)
+    try:
+        return bool(_CMP[op](a, b))
+    except TypeError:
+        raise Reject(f"cannot compare {short(a)} with {short(b)}") from None
+
+
+def arith(op: str, a: object, b: object) -> object:
+    if a is None or b is None:
+        return None
+    if isinstance(a, str) and isinstance(b, str) and op == "+":
+        try:
+            return to_number(a) + to_number(b)  # type: ignore[operator]
+        except Reject:
+            return a + b
+    a, b = _coerce(a, b)
+    if isinstance(a, str):
+        a = to_number(a)
+    if isinstance(b, str):
+        b = to_number(b)
+    try:
+        return _ARITH[op](a, b)
+    except TypeError:
+        raise Reject(f"cannot apply `{op}` to {short(a)} and {short(b)}") from None

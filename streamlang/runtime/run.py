@@ -1,0 +1,160 @@
+"""One run of a compiled program: output, rejections and their report (SPEC §7)."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import BinaryIO, Callable
+
+from .core import Reject
+from .inputs import Input
+
+MAX_EXAMPLES = 3
+
+
+class StrictFailure(Exception):
+    """`--strict` and a rejection: the run stops with this message (status 1)."""
+
+
+@dataclass
+class Site:
+    """What the report says about a stage: its name, location and source text."""
+    name: str
+    location: str
+    text: str
+
+
+@dataclass
+class SiteRejections:
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+_PY_MESSAGES = [
+    (re.compile(r"invalid literal for int\(\) with base 10: (.*)"), r"cannot convert \1 to int"),
+    (re.compile(r"could not convert string to float: (.*)"), r"cannot convert \1 to float"),
+    (re.compile(r".*(?:NoneType|'None').*"), "null where a value is needed"),
+    (re.compile(r"(list|string) index out of range"), "index out of range"),
+    (re.compile(r".*division.* by zero|.*modulo by zero"), "division by zero"),
+]
+
+
+def reason_of(e: BaseException) -> str:
+    if isinstance(e, Reject):
+        return e.reason
+    text = str(e) if not isinstance(e, KeyError) else f"no key {e}"
+    for rx, repl in _PY_MESSAGES:
+        if rx.fullmatch(text):
+            return rx.sub(repl, text)
+    return text or type(e).__name__
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = repr(text)[1:-1]
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class Run:
+    def __init__(self, sites: list[Site], *, strict: bool = False, rejects: str | None = None,
+                 out: BinaryIO | None = None, err: Callable[[str], None] | None = None):
+        self.sites = sites
+        self.strict = strict
+        self.out = out if out is not None else sys.stdout.buffer
+        self.err = err or (lambda text: print(text, file=sys.stderr))
+        self.pending: list[str] = []
+        self.write = self.pending.append
+        self.rejected: dict[int, SiteRejections] = {}
+        self.total_rejected = 0
+        self.inputs: list[Input] = []
+        self.current: Input | None = None
+        self.io_failed = False
+        self.rejects_file: BinaryIO | None = None
+        self.why_file = None
+        if rejects is not None:
+            self.rejects_file = open(rejects, "wb")
+            self.why_file = open(rejects + ".why", "w", encoding="utf-8", errors="surrogateescape")
+
+    # input and output ----------------------------------------------------
+
+    def open(self, path: str | list[str]) -> Input:
+        paths = [path] if isinstance(path, str) else path
+        src = Input(paths, self.flush, self.report_io)
+        self.inputs.append(src)
+        self.current = src
+        return src
+
+    def report_io(self, message: str) -> None:
+        self.io_failed = True
+        self.err(f"sl: {message}")
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        text = "\n".join(self.pending) + "\n"
+        self.pending.clear()
+        try:
+            data = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            data = text.encode("utf-8", "replace")
+        self.out.write(data)
+        self.out.flush()
+
+    # rejections ----------------------------------------------------------
+
+    def reject(self, e: BaseException, n: int | None, line: str | None) -> None:
+        site = self.site_of(e)
+        reason = reason_of(e)
+        src = self.current
+        where = f"{src.name if src and src.name != '-' else '<stdin>'}:{n}" if n is not None else "(after grouping)"
+        self.total_rejected += 1
+        stats = self.rejected.setdefault(site, SiteRejections())
+        stats.count += 1
+        stage = self.sites[site - 1] if 0 < site <= len(self.sites) else None
+        if self.strict:
+            at = f" in `{stage.name}` ({stage.location})" if stage else ""
+            shown = f": {shorten(line)}" if line is not None else ""
+            raise StrictFailure(f"{where}: {reason}{at}{shown}")
+        if len(stats.examples) < MAX_EXAMPLES:
+            shown = f": {shorten(line)}" if line is not None else ""
+            stats.examples.append(f"{where}: {reason}{shown}")
+        if self.rejects_file is not None and n is not None and line is not None and src is not None:
+            self.rejects_file.write(src.raw_line(n, line) + b"\n")
+            record = {"file": src.name, "line": n, "stage": stage.name if stage else None,
+                      "at": stage.location if stage else None, "reason": reason}
+            self.why_file.write(json.dumps(record, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
+
+    def site_of(self, e: BaseException) -> int:
+        """The stage that failed: generated statements carry its number as their line."""
+        tb = e.__traceback__
+        site = 0
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "<streamlang>":
+                site = tb.tb_lineno
+            tb = tb.tb_next
+        return site
+
+    def summary(self) -> str | None:
+        if not self.total_rejected:
+            return None
+        read = sum(i.lines_read for i in self.inputs)
+        noun = "line" if read == 1 else "lines"
+        head = f"sl: {self.total_rejected} of {read} input {noun} rejected" if read else \
+            f"sl: {self.total_rejected} element{'s' if self.total_rejected != 1 else ''} rejected"
+        out = [head]
+        for site, stats in sorted(self.rejected.items()):
+            stage = self.sites[site - 1] if 0 < site <= len(self.sites) else None
+            label = f"`{stage.text}` ({stage.location})" if stage else "a stage"
+            out.append(f"  {stats.count} by {label}")
+            out.extend(f"    {ex}" for ex in stats.examples)
+            if stats.count > len(stats.examples):
+                out.append(f"    ... and {stats.count - len(stats.examples)} more")
+        if self.rejects_file is not None:
+            out.append(f"  rejected lines were written to {self.rejects_file.name}")
+        return "\n".join(out)
+
+    def close(self) -> None:
+        if self.rejects_file is not None:
+            self.rejects_file.close()
+            self.why_file.close()  # type: ignore[union-attr]

@@ -1,0 +1,108 @@
+"""Writing values: plain text, CSV, TSV, JSON and tables (SPEC §4, "Writing").
+
+Codegen writes most formatting inline from static types; these helpers are
+for what it cannot know statically (`dyn` values) and for the writers'
+quoting and layout.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+
+from .timefns import format_duration
+
+
+def plain(v: object) -> str:
+    """A value of any type as plain output writes it."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, datetime):
+        return v.isoformat()
+    if isinstance(v, timedelta):
+        return format_duration(v)
+    if isinstance(v, (list, tuple)):
+        return "\t".join(nested(x) for x in v)
+    if isinstance(v, dict):
+        return "\t".join(nested(x) for x in v.values())
+    return str(v)
+
+
+def nested(v: object) -> str:
+    """A value inside a list or record: scalars as plain, collections as JSON."""
+    if isinstance(v, (list, tuple, dict)):
+        return dumps(jsonable(v))
+    return plain(v)
+
+
+def jsonable(v: object) -> object:
+    """A value as json.dumps can write it (times as ISO strings, durations as `1h30m`)."""
+    if isinstance(v, datetime):
+        return v.isoformat()
+    if isinstance(v, timedelta):
+        return format_duration(v)
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {k: jsonable(x) for k, x in v.items()}
+    return v
+
+
+dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+_CSV_SPECIAL = re.compile(r'[,"\r\n]').search
+
+
+def csv_field(s: str) -> str:
+    """RFC 4180: quote only where needed, doubling quotes."""
+    if _CSV_SPECIAL(s) is None:
+        return s
+    return '"' + s.replace('"', '""') + '"'
+
+
+def csv_row(fields: list[str]) -> str:
+    # A row of one empty field would read back as no fields at all.
+    if len(fields) == 1 and fields[0] == "":
+        return '""'
+    return ",".join(fields)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_TSV_SPECIAL = re.compile(r"[\\\t\n\r]").search
+
+
+def tsv_field(s: str) -> str:
+    if _TSV_SPECIAL(s) is None:
+        return s
+    return s.translate(_TSV_ESCAPES)
+
+
+def table(header: list[str] | None, rows: list[list[str]], numeric: list[bool]) -> list[str]:
+    """Aligned columns, numbers to the right, a rule under the header."""
+    all_rows = ([header] if header else []) + rows
+    if not all_rows:
+        return []
+    ncols = max(len(r) for r in all_rows)
+    widths = [max((len(r[i]) for r in all_rows if i < len(r)), default=0) for i in range(ncols)]
+    out = []
+
+    def line(cells: list[str], align: bool) -> str:
+        parts = []
+        for i, cell in enumerate(cells):
+            right = align and i < len(numeric) and numeric[i]
+            parts.append(cell.rjust(widths[i]) if right else cell.ljust(widths[i]))
+        return "  ".join(parts).rstrip()
+
+    if header:
+        out.append(line(header, False))
+        out.append("  ".join("-" * w for w in widths))
+    out.extend(line(r, True) for r in rows)
+    return out
