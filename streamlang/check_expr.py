@@ -14,7 +14,7 @@ from .errors import did_you_mean
 from .prelude import AGGREGATES, FUNCTIONS, Function
 from .source import Span
 from .typesys import (BOOL, DURATION, DYN, FLOAT, INT, NULL, NUMERIC, ORDERED, STR, TIME, ListT, Opt,
-                      Record, TVar, Type, join, optional, show, strip)
+                      Record, TVar, Type, bind, join, optional, show, strip)
 
 if TYPE_CHECKING:
     from .checker import Checker, Entry, Scope
@@ -100,7 +100,7 @@ def get_field(c: Checker, obj: ir.Expr, name: str, span: Span) -> ir.Expr:
     if base == DYN:
         return ir.GetDyn(DYN, span, obj, name)
     if isinstance(base, TVar):
-        return ir.GetDyn(TVar(), span, obj, name)
+        return ir.GetDyn(base.fields.setdefault(name, TVar()), span, obj, name)
     hint = "parse the line first: `split`, `words`, `parse` or `extract` make fields" if base == STR else None
     c.type_error(span, f"`.{name}`: a value of type {show(t)} has no fields", hint, t)
 
@@ -256,6 +256,7 @@ def check_unary(c: Checker, e: S.Unary, scope: Scope, elem: Type | None) -> ir.E
 
 def check_if(c: Checker, e: S.If, scope: Scope, elem: Type | None) -> ir.Expr:
     cond = check_expr(c, e.cond, scope, elem)
+    bind(cond.type, BOOL)
     if strip(cond.type) not in (BOOL, DYN, NULL) and not isinstance(cond.type, TVar):
         c.type_error(cond.span, f"`if` needs a bool condition, but this is {show(cond.type)}", None, cond.type)
     a = check_expr(c, e.then, scope, elem)
@@ -324,6 +325,8 @@ def to_static(x: ir.Expr, t: Type) -> ir.Expr:
 def comparable(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr, ordered: bool
                ) -> tuple[ir.Expr, ir.Expr]:
     lt, rt = strip(left.type), strip(right.type)
+    bind(lt, rt)
+    bind(rt, lt)
     if isinstance(lt, TVar) or isinstance(rt, TVar):
         return left, right
     if lt == DYN and rt != DYN:
@@ -371,8 +374,13 @@ def check_arith(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Ex
     op = e.op
     lt, rt = strip(left.type), strip(right.type)
     opt = isinstance(left.type, Opt) or isinstance(right.type, Opt) or NULL in (lt, rt)
+    bind(lt, rt)
+    bind(rt, lt)
     if isinstance(lt, TVar) or isinstance(rt, TVar):
-        return ir.BinOp(TVar(), e.span, op, left, right)
+        known = lt.ref if isinstance(lt, TVar) else lt
+        other = rt.ref if isinstance(rt, TVar) else rt
+        result = ARITH[op].get((known, other)) if known is not None and other is not None else None
+        return ir.BinOp(result or TVar(), e.span, op, left, right)
     if lt == DYN and rt == DYN:
         return ir.BinOp(DYN, e.span, op, left, right)
     if lt == DYN:
@@ -432,6 +440,8 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
             arg = ir.Convert(CONVERT_TO.get(kind, STR), arg.span, arg)
             t = arg.type
         if isinstance(t, TVar) or t == NULL:
+            if kind in CONVERT_TO and kind not in ("num", "seq"):
+                bind(t, CONVERT_TO[kind])
             typed.append(arg)
             continue
         if not KIND_OK[kind](t):

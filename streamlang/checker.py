@@ -20,7 +20,7 @@ from .formats import regex_formats
 from .prelude import AGGREGATES, FORMATS, FUNCTIONS, PERCENTILE_SHORTHANDS, STAGES, Function
 from .source import Source, Span
 from .typesys import (BOOL, DURATION, DYN, FLOAT, INT, NULL, NUMERIC, ORDERED, PRIMS, STR, TIME,
-                      FnT, ListT, Opt, Prim, Record, StageT, StreamT, TVar, Type, has_var, join,
+                      FnT, ListT, Opt, Prim, Record, StageT, StreamT, TVar, Type, bind, has_var, join,
                       nullable, optional, show, strip)
 
 # Scope entries ---------------------------------------------------------------
@@ -156,7 +156,7 @@ class Checker:
             expr = single.expr
             if let.params:
                 scope.names[let.name] = FuncEntry(let.name, let.params, expr, scope)
-                self.bindings[let.name] = "function"
+                self.describe(let.name, scope)
                 return
             entry = self.callable_entry(expr, scope)
             if isinstance(entry, (StageEntry, StreamEntry)) and not isinstance(expr, S.Apply):
@@ -165,18 +165,18 @@ class Checker:
             if isinstance(entry, StageEntry) or isinstance(expr, S.Apply) and entry is not None \
                     and not isinstance(entry, (FuncEntry, LambdaEntry)):
                 scope.names[let.name] = StageEntry(let.name, (), body, scope)
-                self.bindings[let.name] = "stage"
+                self.describe(let.name, scope)
                 return
             if isinstance(expr, S.Lambda):
                 scope.names[let.name] = LambdaEntry(expr, scope)
-                self.bindings[let.name] = "function"
+                self.describe(let.name, scope)
                 return
             if isinstance(entry, (FuncEntry, LambdaEntry)) and isinstance(expr, S.Var):
                 scope.names[let.name] = entry
                 return
             if mentions_elem(expr):
                 scope.names[let.name] = FuncEntry(let.name, (), expr, scope, uses_elem=True)
-                self.bindings[let.name] = "function"
+                self.describe(let.name, scope)
                 return
             self.bind_value(let, expr, scope)
             return
@@ -185,10 +185,10 @@ class Checker:
             if let.params:
                 self.fail(let.name_span, f"`{let.name}` is a stream and cannot take parameters")
             scope.names[let.name] = StreamEntry(let.name, body, scope)
-            self.bindings[let.name] = "stream"
+            self.describe(let.name, scope)
             return
         scope.names[let.name] = StageEntry(let.name, let.params, body, scope)
-        self.bindings[let.name] = "stage"
+        self.describe(let.name, scope)
 
     def bind_value(self, let: S.Let, expr: S.Expr, scope: Scope) -> None:
         value = self.check_expr(expr, scope, None)
@@ -200,6 +200,59 @@ class Checker:
         self.globals.append(ir.Global(gid, let.name, value.type, value, let.span))
         scope.names[let.name] = ValueEntry(ir.GlobalRef(value.type, let.name_span, gid))
         self.bindings[let.name] = show(value.type)
+
+    def describe(self, name: str, scope: Scope) -> None:
+        """Check a function, stage or stream binding on its own, before any use, so
+        that its errors are reported and the toplevel can show its type."""
+        entry = scope.names[name]
+        t = self.generic_type(entry)
+        kind = {FuncEntry: "function", LambdaEntry: "function", StageEntry: "stage", StreamEntry: "stream"}
+        self.bindings[name] = show(t) if t is not None else kind.get(type(entry), "value")
+
+    def generic_type(self, entry: Entry) -> Type | None:
+        saved = len(self.globals)
+        try:
+            return self._generic_type(entry)
+        except CompileError as e:
+            if all(d.tentative for d in e.diagnostics):
+                return None
+            raise
+        finally:
+            del self.globals[saved:]
+
+    def _generic_type(self, entry: Entry) -> Type | None:
+        match entry:
+            case FuncEntry() | LambdaEntry():
+                if isinstance(entry, FuncEntry):
+                    names = [(p.name, p.type, p.span) for p in entry.params]
+                    body, scope, uses_elem = entry.body, entry.scope, entry.uses_elem
+                else:
+                    names = [(n, None, entry.lam.span) for n in entry.lam.params]
+                    body, scope, uses_elem = entry.lam.body, entry.scope, False
+                inner, params = self.generic_params(names, scope)
+                elem = TVar() if uses_elem else None
+                result = self.check_expr(body, inner, elem)
+                return FnT(tuple(([elem] if elem is not None else []) + params), result.type)
+            case StageEntry():
+                inner, params = self.generic_params([(p.name, p.type, p.span) for p in entry.params], entry.scope)
+                elem = TVar()
+                _, out = self.check_pipeline(entry.body.stages, inner, elem)
+                stage = StageT(elem, out)
+                return FnT(tuple(params), stage) if params else stage
+            case StreamEntry():
+                _, out = self.check_pipeline(entry.body.stages, entry.scope, None)
+                return StreamT(out)
+        return None
+
+    def generic_params(self, names: list[tuple[str, S.TypeExpr | None, Span]], scope: Scope
+                       ) -> tuple[Scope, list[Type]]:
+        inner = scope.child()
+        params: list[Type] = []
+        for name, ann, span in names:
+            t = TVar() if ann is None else self.resolve_type(ann, scope)
+            params.append(t)
+            inner.names[name] = ValueEntry(ir.LocalRef(t, span, next(self.ids)))
+        return inner, params
 
     def callable_entry(self, expr: S.Expr, scope: Scope) -> Entry | None:
         """The binding an expression names when it is a (possibly applied) name."""
@@ -312,6 +365,7 @@ class Checker:
         raise AssertionError(stage)
 
     def expect_str_input(self, stage: S.Stage, name: str, elem: Type) -> None:
+        bind(elem, STR)
         if strip(elem) not in (STR, DYN) and not isinstance(elem, TVar):
             self.type_error(stage.span, f"`{name}` reads lines (str), but its input is {show(elem)}",
                             None, elem)
@@ -673,6 +727,7 @@ class Checker:
 
     def expect(self, e: ir.Expr, want: Type, what: str) -> ir.Expr:
         t = e.type
+        bind(t, want)
         if t == want or isinstance(t, TVar):
             return e
         if want == FLOAT and t == INT:

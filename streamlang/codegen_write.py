@@ -32,7 +32,9 @@ def write(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool
         names = rec.names if isinstance(rec, Record) else None
         numeric = [strip(ft) in (INT, FLOAT) for _, ft in rec.fields] if isinstance(rec, Record) else [
             strip(t) in (INT, FLOAT)]
-        rendered = P.call(g.runtime("values", "table"), P.const(names), P.name(rows), P.const(numeric))
+        header = P.list_([P.const(n) for n in names]) if names is not None else P.const(None)
+        rendered = P.call(g.runtime("values", "table"), header, P.name(rows),
+                          P.list_([P.const(b) for b in numeric]))
         if last and g.sink == "write":
             g.need_write()
             g.close_loop(body, [P.assign(rows, P.list_([]))], [], rendered, stage.info.out)

@@ -94,8 +94,21 @@ _var_ids = itertools.count()
 
 @dataclass(eq=False)
 class TVar(Type):
-    """A type not known yet (only while checking a function before its use)."""
+    """A type not known yet (only while checking a function before its use).
+
+    The first concrete type it meets is remembered in `ref`, so that
+    `let f x = x + 1` is shown as `int -> int`; checking stays permissive,
+    since the function is checked again at each use with its real types.
+    """
     id: int = field(default_factory=lambda: next(_var_ids))
+    ref: Type | None = None
+    # Fields read from a value of this type, so a stage shows what it needs:
+    # `stage<{status: int, ..}, ...>`.
+    fields: dict[str, "TVar"] = field(default_factory=dict)
+
+    def bind(self, t: Type) -> None:
+        if self.ref is None and not isinstance(t, TVar) and t != NULL:
+            self.ref = t
 
     def __str__(self) -> str:
         return show(self)
@@ -113,6 +126,12 @@ NULL = Prim("null")  # the type of the literal `null`; it fits any `T?`
 PRIMS = {t.name: t for t in (STR, INT, FLOAT, BOOL, TIME, DURATION, DYN)}
 NUMERIC = (INT, FLOAT)
 ORDERED = (INT, FLOAT, STR, TIME, DURATION, BOOL)
+
+
+def bind(t: Type, to: Type) -> None:
+    """Record what an unknown type turned out to be (see `TVar`)."""
+    if isinstance(t, TVar):
+        t.bind(strip(to))
 
 
 def optional(t: Type) -> Type:
@@ -213,6 +232,10 @@ def show(t: Type, names: dict[int, str] | None = None) -> str:
             case FnT(ps, r):
                 left = " -> ".join(f"({go(p)})" if isinstance(p, FnT) else go(p) for p in ps)
                 return f"{left or '()'} -> {go(r)}"
+            case TVar(i, ref) if ref is not None:
+                return go(ref)
+            case TVar(i, None, fs) if fs:
+                return "{" + ", ".join(f"{n}: {go(ft)}" for n, ft in fs.items()) + ", ..}"
             case TVar(i):
                 if i not in names:
                     names[i] = "'" + chr(ord("a") + len(names) % 26)

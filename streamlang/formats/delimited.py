@@ -130,8 +130,7 @@ def _undouble(text: str) -> str:
     return text.replace('""', '"') if '"' in text else text
 
 
-_TSV_ESCAPE = re.compile(r"\\([tnr\\])")
-_TSV_UNESCAPED = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
+_TSV_ESCAPES = [("\\t", "\t"), ("\\n", "\n"), ("\\r", "\r")]
 
 
 def parse_tsv(line: str) -> list[str]:
@@ -139,11 +138,20 @@ def parse_tsv(line: str) -> list[str]:
     fields = line.split("\t")
     if "\\" not in line:
         return fields
-    return [_TSV_ESCAPE.sub(_tsv_unescape_one, f) if "\\" in f else f for f in fields]
+    return [_tsv_unescape(field) if "\\" in field else field for field in fields]
 
 
-def _tsv_unescape_one(m: re.Match[str]) -> str:
-    return _TSV_UNESCAPED[m[1]]
+def _tsv_unescape(field: str) -> str:
+    # Once escaped backslashes are split out, every backslash left starts an
+    # escape, so str.replace is exact (and linear, however many there are).
+    return "\\".join(_tsv_unescape_chunk(chunk) for chunk in field.split("\\\\"))
+
+
+def _tsv_unescape_chunk(chunk: str) -> str:
+    if "\\" in chunk:
+        for escape, char in _TSV_ESCAPES:
+            chunk = chunk.replace(escape, char)
+    return chunk
 
 
 def header_fields(fields: list[str]) -> list[str]:

@@ -90,10 +90,14 @@ def _parse_plain(line: str) -> dict[str, str | None | bool] | None:
 def _parse_any(line: str) -> dict[str, str | None | bool]:
     pos = len(line) - len(line.lstrip(_SPACE))
     pairs: dict[str, str | None | bool] = {}
-    # finditer skips text it cannot match; a gap between matches is the error.
-    for m in _PAIR.finditer(line, pos):
-        if m.start() != pos:
-            break
+    end = len(line)
+    # An anchored match per pair, never finditer: searching on past a bad
+    # spot would retry the key pattern at every later position, quadratic
+    # on a long run of key characters.
+    while pos < end:
+        m = _PAIR.match(line, pos)
+        if m is None:
+            raise ValueError(_reason(line, pos))
         key, equals, quoted, bare = m.groups()
         if quoted is not None:
             pairs[key] = _unescape(quoted) if "\\" in quoted else quoted
@@ -102,8 +106,6 @@ def _parse_any(line: str) -> dict[str, str | None | bool]:
         else:
             pairs[key] = "" if equals else True
         pos = m.end()
-    if pos != len(line):
-        raise ValueError(_reason(line, pos))
     return pairs
 
 
