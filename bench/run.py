@@ -19,6 +19,7 @@ performance targets do not change the status: the report shows them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import datetime as dt
 import filecmp
@@ -28,9 +29,11 @@ import os
 import platform
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Sequence
@@ -118,8 +121,9 @@ def measure(argv: Sequence[str], stdout: Path | str, stdin: Path | str = os.devn
     background and exits; the command, a fork of sh, is re-parented to this
     subreaper process, and os.wait4 on it gives its own rusage.
     (getrusage(RUSAGE_CHILDREN) would not do either: it is a maximum over
-    every child this process ever had.) Without rss the command is a direct
-    child, which is what start-up timing wants: no shell in between.
+    every child this process ever had.) The shell adds about a millisecond.
+    Without rss the command is a direct child, which is what start-up
+    timing wants: no shell in between.
     """
     with open(stdout, "wb") as out, open(stderr, "wb") as err:
         if not (rss and become_subreaper()):
@@ -130,26 +134,29 @@ def measure(argv: Sequence[str], stdout: Path | str, stdin: Path | str = os.devn
                 seconds = time.perf_counter() - start
             proc.returncode = os.waitstatus_to_exitcode(wait_status)  # so Popen does not wait again
         else:
-            read_end, write_end = os.pipe()
-            script = f'f=$1; shift; "$@" <"$f" {write_end}>&- & echo $! >&{write_end}'
+            fd, pid_file = tempfile.mkstemp(prefix="bench-pid-")
+            os.close(fd)
             start = time.perf_counter()
-            shell = subprocess.Popen(["/bin/sh", "-c", script, "sh", str(stdin), *argv], stdin=subprocess.DEVNULL,
-                                     stdout=out, stderr=err, pass_fds=(write_end,))
-            os.close(write_end)
-            pid = _read_line(read_end)
+            # `exec echo`, not the builtin: a shell still running may reap a quick command
+            # itself (dash does), and its rusage would be lost; echo never waits for anything.
+            shell = subprocess.Popen(["/bin/sh", "-c", 'p=$1 f=$2; shift 2; "$@" <"$f" & exec echo $! >"$p"',
+                                      "sh", pid_file, str(stdin), *argv],
+                                     stdin=subprocess.DEVNULL, stdout=out, stderr=err)
             shell.wait()
-            _pid, wait_status, usage = os.wait4(int(pid), 0)
+            pid = int(Path(pid_file).read_text())
+            os.unlink(pid_file)
+            try:
+                _pid, wait_status, usage = os.wait4(pid, 0)
+            except ChildProcessError:
+                raise RuntimeError(f"{argv[0]} was reaped by its shell; no rusage for it") from None
+            except BaseException:
+                # sh started it with SIGINT ignored, so Ctrl-C reached only this process: stop it too.
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
+                    os.wait4(pid, 0)
+                raise
             seconds = time.perf_counter() - start
     return Run(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(wait_status))  # KiB on Linux
-
-
-def _read_line(fd: int) -> str:
-    """One line from fd, then close it (the command keeps no copy, so EOF comes with the shell's exit)."""
-    data = b""
-    while not data.endswith(b"\n") and (chunk := os.read(fd, 64)):
-        data += chunk
-    os.close(fd)
-    return data.decode()
 
 
 def compare_outputs(reference: Path, candidate: Path, mode: str) -> str:

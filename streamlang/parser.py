@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import syntax as S
 from .errors import CompileError, Diagnostic
@@ -64,15 +64,24 @@ def _lark() -> Lark:
 def parse_program(source: Source) -> S.Program:
     """Parse a whole program. Raises `CompileError` with a located diagnostic."""
     tree = _parse(source, source.text, "start")
-    statements = _Builder(source).transform(tree)
-    return S.Program(source, tuple(statements))
+    return S.Program(source, tuple(_build(source, tree)))
 
 
 def parse_expr(source: Source, text: str, offset: int) -> S.Expr:
     """Parse an expression found at `offset` of `source` (inside an f-string)."""
     tree = _parse(source, " " * offset + text, "expr")
-    result: S.Expr = _Builder(source).transform(tree)
+    result: S.Expr = _build(source, tree)
     return result
+
+
+def _build(source: Source, tree: Any) -> Any:
+    try:
+        return _Builder(source).transform(tree)
+    except VisitError as e:
+        # A diagnostic raised while building a node (a bad escape, say).
+        if isinstance(e.orig_exc, CompileError):
+            raise e.orig_exc from None
+        raise
 
 
 def _parse(source: Source, text: str, start: str) -> Any:
@@ -92,6 +101,7 @@ _WORDS = {
     "ADDOP": "`+` or `-`", "MULOP": "`*`, `/`, `//` or `%`", "INDEX_LSQB": "`[`",
 }
 _EXPR_START = {"INT", "STRING", "NAME", "FIELD"}
+_PUNCT = {"LPAR", "RPAR", "LSQB", "RSQB", "LBRACE", "RBRACE", "COMMA", "PIPE", "_NL", "$END", "SEMICOLON"}
 
 
 def _describe_expected(expected: set[str]) -> str:
@@ -101,9 +111,12 @@ def _describe_expected(expected: set[str]) -> str:
         expected = {t for t in expected if t not in _EXPR_START | {
             "FLOAT", "DURATION", "RAW_STRING", "FSTRING", "CALLNAME", "LPAR", "LSQB", "LBRACE",
             "MINUS", "BANG", "TRUE", "FALSE", "NULL", "FUN", "IF"}}
-    if {"MAP", "WHERE", "COUNT"} & expected or "SELECT" in expected:
+    if {"MAP", "WHERE", "SELECT"} <= expected:
         words.append("a stage")
-        expected = {t for t in expected if not t.isupper() or t in _WORDS or len(t) <= 2}
+        expected = {t for t in expected if t in _WORDS or t in _PUNCT}
+    if {"ADDOP", "MULOP", "COMPARE"} <= expected:
+        words.append("an operator")
+        expected -= {"ADDOP", "MULOP", "COMPARE", "ANDAND", "OROR", "QQ", "IN", "ATTR", "INDEX_LSQB", "MINUS"}
     for name in sorted(expected):
         if name in _WORDS:
             words.append(_WORDS[name])
@@ -143,6 +156,13 @@ def _syntax_diagnostic(source: Source, text: str, e: UnexpectedInput) -> Diagnos
         return Diagnostic(source, Span(pos, pos + 1), f"unexpected character {ch!r}", hint)
     assert isinstance(e, UnexpectedToken)
     tok = e.token
+    expected = set(e.expected)
+    if e.interactive_parser is not None:
+        try:
+            # The parser's own view includes keywords, which the lexer folds into NAME.
+            expected = set(e.interactive_parser.accepts()) or expected
+        except Exception:  # noqa: BLE001 - a better message is not worth a crash
+            pass
     end = tok.end_pos if tok.end_pos is not None else pos + 1
     shown = "end of line" if tok.type == "_NL" else f"`{tok.value}`"
     if tok.type == "_NL":
@@ -150,8 +170,10 @@ def _syntax_diagnostic(source: Source, text: str, e: UnexpectedInput) -> Diagnos
     hint = None
     if tok.type == "_NL" or tok.value == ";":
         hint = "a statement continues on the next line after `|`, `,`, an operator, or inside brackets"
+    if tok.value == "=" and tok.type != "STRING":
+        hint = "compare with `==`; `=` names an item (`name = expr`) or binds in `let`"
     return Diagnostic(source, Span(pos, max(end, pos + 1)),
-                      f"unexpected {shown}: expected {_describe_expected(set(e.expected))}", hint)
+                      f"unexpected {shown}: expected {_describe_expected(expected)}", hint)
 
 
 # Literals ------------------------------------------------------------------
@@ -185,7 +207,7 @@ def duration_value(text: str) -> timedelta:
     return timedelta(milliseconds=ms)
 
 
-_FSTRING_PART = re.compile(r'\{\{|\}\}|\{((?:[^}"]|"(?:\\.|[^"\\])*")*)\}')
+_FSTRING_PART = re.compile(r'\\u\{[0-9A-Fa-f]{1,6}\}|\\.|\{\{|\}\}|\{((?:[^}"]|"(?:\\.|[^"\\])*")*)\}')
 
 
 def fstring_parts(source: Source, token: Token) -> tuple[str | S.Expr, ...]:
@@ -200,6 +222,9 @@ def fstring_parts(source: Source, token: Token) -> tuple[str | S.Expr, ...]:
         pos = m.end()
         if m.group(0) in ("{{", "}}"):
             text.append(m.group(0)[0])
+            continue
+        if m.group(0).startswith("\\"):
+            text.append(unescape(source, m.group(0), body_start + m.start()))
             continue
         if not m.group(1).strip():
             raise CompileError([Diagnostic(source, Span(body_start + m.start(), body_start + m.end()),

@@ -1,0 +1,95 @@
+"""How the toplevel shows values and rows.
+
+A bound value is shown as it would be written in StreamLang (`"GET"`,
+`[1, 2]`, `{a = 1, b = null}`, `1h30m`), as OCaml's toplevel does; rows of a
+stream are shown as a table whose cells read like plain output, fitted to
+the terminal's width.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..runtime.timefns import format_duration
+from ..runtime.values import nested, table
+from ..typesys import DYN, FLOAT, INT, ListT, Record, Type, strip
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def literal(v: Any) -> str:
+    """A value as a StreamLang literal (records as dicts, the way `Program.run` gives them)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"' + "".join(_ESCAPES.get(c, c) for c in v) + '"'
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, datetime):
+        return v.isoformat()
+    if isinstance(v, timedelta):
+        return format_duration(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(literal(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {literal(x)}" for k, x in v.items()) + "}"
+    return str(v)
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(1, width - 1)] + "…"
+
+
+def columns(elem: Type, rows: list[Any]) -> tuple[list[str] | None, list[list[str]], list[bool]]:
+    """Header, cells and right-alignment for rows of this element type
+    (values as the generated code yields them: records are tuples)."""
+    t = strip(elem)
+    if isinstance(t, Record):
+        numeric = [strip(ft) in (INT, FLOAT) for _, ft in t.fields]
+        return t.names, [[_cell(x) for x in row] for row in rows], numeric
+    if t == DYN and rows and all(isinstance(r, dict) for r in rows):
+        names: dict[str, None] = {}
+        for r in rows:
+            names.update(dict.fromkeys(r))
+        header = list(names)
+        cells = [[_cell(r.get(n)) for n in header] for r in rows]
+        numeric = [all(isinstance(r.get(n), (int, float)) and not isinstance(r.get(n), bool)
+                       for r in rows if r.get(n) is not None) for n in header]
+        return header, cells, numeric
+    if isinstance(t, ListT):
+        right = strip(t.elem) in (INT, FLOAT)
+        cells = [[_cell(x) for x in row] if isinstance(row, (list, tuple)) else [_cell(row)] for row in rows]
+        width = max((len(c) for c in cells), default=0)
+        return None, cells, [right] * width
+    return None, [[_cell(r)] for r in rows], [t in (INT, FLOAT)]
+
+
+def _cell(v: Any) -> str:
+    text = nested(v)
+    return text.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+
+
+def fit(header: list[str] | None, cells: list[list[str]], width: int) -> tuple[list[str] | None, list[list[str]]]:
+    """Shorten the widest columns until a row fits in `width` characters."""
+    all_rows = ([header] if header else []) + cells
+    if not all_rows:
+        return header, cells
+    ncols = max(len(r) for r in all_rows)
+    widths = [max((len(r[i]) for r in all_rows if i < len(r)), default=0) for i in range(ncols)]
+    floor = 6
+    while sum(widths) + 2 * (ncols - 1) > width and max(widths) > floor:
+        i = widths.index(max(widths))
+        widths[i] -= 1
+
+    def cut(row: list[str]) -> list[str]:
+        return [clip(c, widths[i]) for i, c in enumerate(row)]
+
+    return (cut(header) if header else None), [cut(r) for r in cells]
+
+
+def render_table(elem: Type, rows: list[Any], width: int) -> list[str]:
+    header, cells, numeric = columns(elem, rows)
+    header, cells = fit(header, cells, width)
+    return table(header, cells, numeric)
