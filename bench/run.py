@@ -66,9 +66,10 @@ class Task:
 
 @dataclass
 class Run:
-    seconds: float
+    seconds: float  # wall time
     max_rss_mib: float
     status: int
+    cpu_seconds: float = 0.0  # user + system: steadier than wall time on a machine shared with other work
 
 
 @dataclass
@@ -81,6 +82,10 @@ class Cell:
     @property
     def median(self) -> float:
         return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
 
     @property
     def max_rss_mib(self) -> float:
@@ -156,7 +161,8 @@ def measure(argv: Sequence[str], stdout: Path | str, stdin: Path | str = os.devn
                     os.wait4(pid, 0)
                 raise
             seconds = time.perf_counter() - start
-    return Run(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(wait_status))  # KiB on Linux
+    return Run(seconds, usage.ru_maxrss / 1024,  # ru_maxrss is in KiB on Linux
+               os.waitstatus_to_exitcode(wait_status), usage.ru_utime + usage.ru_stime)
 
 
 def compare_outputs(reference: Path, candidate: Path, mode: str) -> str:
@@ -321,7 +327,7 @@ def run_throughput(tasks: list[Task], tools: list[Tool], data: Path, rounds: int
                 cells.setdefault((task.id, tool.name), Cell()).runs.append(run)
                 note = "" if run.status == 0 else f"  exit {run.status}"
                 print(f"round {r + 1}/{rounds}  {task.id}  {tool.name:<6} {run.seconds:7.2f} s "
-                      f"{run.max_rss_mib:7.1f} MiB{note}", file=sys.stderr)
+                      f"(CPU {run.cpu_seconds:6.2f} s) {run.max_rss_mib:7.1f} MiB{note}", file=sys.stderr)
     for task in tasks:
         reference = results_dir / f"{task.id}-python.out"
         for tool in tools:
@@ -406,18 +412,15 @@ def git_commit() -> str:
     return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
-def fmt_ratio(cell: Cell, python: Cell, target: float | None) -> str:
-    if cell.failed is not None or python.failed is not None:
-        return "–"
-    ratio = cell.median / python.median
+def fmt_ratio(ratio: float, target: float | None) -> str:
     if target is None:
         return f"{ratio:.2f}"
     return f"{ratio:.2f} ({'meets' if ratio <= target else 'misses'} ≤ {target:.1f})"
 
 
 def throughput_table(tasks: list[Task], tools: list[Tool], cells: dict[tuple[str, str], Cell]) -> list[str]:
-    rows = ["| task | tool | median s | × python | peak RSS MiB | output |",
-            "| --- | --- | ---: | ---: | ---: | --- |"]
+    rows = ["| task | tool | median s | × python | CPU s | CPU × python | peak RSS MiB | output |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for task in tasks:
         python = cells[(task.id, "python")]
         first = True
@@ -428,8 +431,13 @@ def throughput_table(tasks: list[Task], tools: list[Tool], cells: dict[tuple[str
             label = f"{task.id} {task.title}" if first else ""
             first = False
             target = task.target if tool.name == "sl" else None
-            rows.append(f"| {label} | {tool.name} | {cell.median:.2f} | {fmt_ratio(cell, python, target)} "
-                        f"| {cell.max_rss_mib:.1f} | {cell.verdict} |")
+            if cell.failed is None and python.failed is None:
+                ratio = fmt_ratio(cell.median / python.median, target)
+                cpu_ratio = f"{cell.median_cpu / python.median_cpu:.2f}"
+            else:
+                ratio = cpu_ratio = "–"
+            rows.append(f"| {label} | {tool.name} | {cell.median:.2f} | {ratio} | {cell.median_cpu:.2f} "
+                        f"| {cpu_ratio} | {cell.max_rss_mib:.1f} | {cell.verdict} |")
     return rows
 
 
@@ -480,7 +488,9 @@ def report(args: argparse.Namespace, tasks: list[Task], tools: list[Tool], data:
         f"- Tools: {versions}",
         (f"- Input: {args.lines:,} generated combined-format lines (seed {args.seed}, {data_mb:.0f} MB); "
          f"median wall time of {args.rounds} interleaved round{'s' if args.rounds != 1 else ''}; "
-         "× python is the ratio to the hand-written Python script; output is compared with that script's."),
+         "× python is the ratio of wall times to the hand-written Python script's (the targets are on it); "
+         "CPU is user + system time, which other load on the machine disturbs less; "
+         "output is compared with the Python script's."),
         "",
         "### Throughput",
         "",

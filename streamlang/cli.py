@@ -141,32 +141,53 @@ def _toplevel(files: list[str]) -> int:
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:
-    from .errors import UsageError
     out = {}
     for pair in pairs:
         name, eq, value = pair.partition("=")
         if not eq or not name.isidentifier():
+            from .errors import UsageError
             raise UsageError(f"-v takes NAME=VALUE, not `{pair}`")
         out[name] = value
     return out
 
 
-def _run(text: str, name: str, opts: argparse.Namespace) -> int:
+def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The program's `run` and report sites: from the cache, or compiled (and cached)."""
+    from . import cache
+    from .runtime.run import Site
+
+    options = {"vars": _overrides(opts.vars), "o": opts.output, "sink": "yield" if opts.quiet else "write"}
+    plain_run = not (opts.check or opts.types or opts.emit)
+    k = cache.key(text, name, options) if plain_run else ""
+    hit = cache.load(k) if plain_run else None
+    if hit is not None:
+        code, sites = hit
+        return None, cache.load_run(code), [Site(*s) for s in sites]
     from .driver import build
-    from .errors import CompileError, UsageError
     from .source import Source
+    compiled = build(Source(text, name), overrides=options["vars"], output_format=opts.output,  # type: ignore[arg-type]
+                     sink=options["sink"])  # type: ignore[arg-type]
+    sites = compiled.run_sites()
+    if plain_run:
+        cache.store(k, compiled.code, [[s.name, s.location, s.text] for s in sites])
+    return compiled, compiled.run, sites
+
+
+def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     from .runtime.run import Run, StrictFailure
 
-    source = Source(text, name)
     try:
-        compiled = build(source, overrides=_overrides(opts.vars), output_format=opts.output,
-                         sink="yield" if opts.quiet else "write")
-    except CompileError as e:
-        _err(e.render(color=_color()))
-        return 2
-    except UsageError as e:
-        _err(f"sl: {e}")
-        return 2
+        compiled, run, sites = _compile(text, name, opts)
+    except Exception as e:
+        # Imported only now: a cached program never loads the compiler.
+        from .errors import CompileError, UsageError
+        if isinstance(e, CompileError):
+            _err(e.render(color=_color()))
+            return 2
+        if isinstance(e, UsageError):
+            _err(f"sl: {e}")
+            return 2
+        raise
     if opts.check:
         return 0
     if opts.types:
@@ -176,7 +197,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         print(compiled.python_source)
         return 0
     try:
-        rt = Run(compiled.run_sites(), strict=opts.strict, rejects=opts.rejects)
+        rt = Run(sites, strict=opts.strict, rejects=opts.rejects)
     except OSError as e:
         _err(f"sl: cannot write {opts.rejects}: {e.strerror}")
         return 1
@@ -185,12 +206,12 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     try:
         if opts.quiet:
             found = False
-            for _ in compiled.run(src, rt):
+            for _ in run(src, rt):
                 found = True
                 break
             status = 0 if found else 1
         else:
-            compiled.run(src, rt)
+            run(src, rt)
             rt.flush()
     except StrictFailure as e:
         rt.flush()

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Iterator
 
 from . import ir
 from .checker import Checker
+from .cache import load_run
 from .codegen import generate
 from .parser import parse_program
 from .runtime.run import Run, Site
@@ -22,6 +23,7 @@ class Compiled:
     module: ast.Module
     sites: list[ir.StageInfo]
     run: Any
+    code: Any = None
 
     @property
     def python_source(self) -> str:
@@ -53,9 +55,11 @@ def build(source: Source, *, overrides: dict[str, str] | None = None, output_for
           sink: str = "yield", fuse: bool = True) -> Compiled:
     program = check(source, overrides, output_format)
     module, sites = generate(program, sink=sink, fuse=fuse)
-    namespace: dict[str, Any] = {}
-    exec(builtins.compile(module, "<streamlang>", "exec"), namespace)
-    return Compiled(source, program, module, sites, namespace["run"])
+    code = builtins.compile(module, "<streamlang>", "exec")
+    return Compiled(source, program, module, sites, load_run(code), code)
+
+
+
 
 
 class Program:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, field
 from typing import BinaryIO, Callable
 
 from .core import Reject
@@ -17,18 +16,21 @@ class StrictFailure(Exception):
     """`--strict` and a rejection: the run stops with this message (status 1)."""
 
 
-@dataclass
 class Site:
     """What the report says about a stage: its name, location and source text."""
-    name: str
-    location: str
-    text: str
+
+    __slots__ = ("name", "location", "text")
+
+    def __init__(self, name: str, location: str, text: str):
+        self.name, self.location, self.text = name, location, text
 
 
-@dataclass
 class SiteRejections:
-    count: int = 0
-    examples: list[str] = field(default_factory=list)
+    __slots__ = ("count", "examples")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.examples: list[str] = []
 
 
 _PY_MESSAGES = [

@@ -89,7 +89,8 @@ def fit(header: list[str] | None, cells: list[list[str]], width: int) -> tuple[l
     return (cut(header) if header else None), [cut(r) for r in cells]
 
 
-def render_table(elem: Type, rows: list[Any], width: int) -> list[str]:
+def render_table(elem: Type, rows: list[Any], width: int) -> tuple[list[str], bool]:
+    """The rows as table lines no wider than `width`, and whether the first line is a header."""
     header, cells, numeric = columns(elem, rows)
     header, cells = fit(header, cells, width)
-    return table(header, cells, numeric)
+    return [clip(line, width) for line in table(header, cells, numeric)], header is not None

@@ -1,0 +1,81 @@
+"""A cache of compiled programs, so a repeated one-liner skips the compiler.
+
+A monitoring check runs the same program every minute; parsing and checking
+it again each time would cost more than the run itself. The cache keeps the
+generated code (marshalled) and what the rejection report needs, keyed by the
+program, its options, and a fingerprint of the compiler itself, so a changed
+or upgraded StreamLang never runs stale code. Everything here fails quietly:
+without a cache, programs are simply compiled.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import sys
+from types import CodeType
+
+# pathlib and glob are avoided on purpose: this module is on the start-up path.
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "streamlang")
+
+
+def _fingerprint() -> str:
+    parts = [sys.version]
+    names = sorted(n for n in os.listdir(PACKAGE) if n.endswith(".py"))
+    for path in [os.path.join(PACKAGE, n) for n in names] + [os.path.join(PACKAGE, "grammar", "streamlang.lark")]:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        parts.append(f"{os.path.basename(path)}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def key(text: str, name: str, options: dict[str, object]) -> str:
+    h = hashlib.sha256()
+    for part in (_fingerprint(), name, text, json.dumps(options, sort_keys=True)):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def load(k: str) -> tuple[CodeType, list[list[str]]] | None:
+    if os.environ.get("SL_NO_CACHE"):
+        return None
+    try:
+        with open(os.path.join(cache_dir(), f"{k}.bin"), "rb") as f:
+            data = f.read()
+        meta_len = int.from_bytes(data[:4], "little")
+        sites = json.loads(data[4:4 + meta_len])
+        code = marshal.loads(data[4 + meta_len:])
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return code, sites
+
+
+def store(k: str, code: CodeType, sites: list[list[str]]) -> None:
+    if os.environ.get("SL_NO_CACHE"):
+        return
+    try:
+        d = cache_dir()
+        os.makedirs(d, exist_ok=True)
+        meta = json.dumps(sites).encode()
+        tmp = os.path.join(d, f".{k}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(len(meta).to_bytes(4, "little") + meta + marshal.dumps(code))
+        os.replace(tmp, os.path.join(d, f"{k}.bin"))
+    except (OSError, ValueError):
+        pass
+
+
+def load_run(code: CodeType) -> object:
+    """The `run` function of compiled generated code."""
+    namespace: dict[str, object] = {}
+    exec(code, namespace)
+    return namespace["run"]
