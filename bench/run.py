@@ -39,6 +39,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -48,6 +49,7 @@ STARTUP_TARGET_MS = 35.0
 MEMORY_TARGET_MB = 40.0  # decimal megabytes, as the issue states it
 MEMORY_PROGRAM = "parse apache | where .status >= 400"
 STARTUP_PROGRAM = "take 1"
+DEFAULTS = {"lines": 1_000_000, "seed": 1, "rounds": 3, "only": None, "tools": None}
 AWKS = ("mawk", "gawk")
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 
@@ -67,9 +69,9 @@ class Task:
 @dataclass
 class Run:
     seconds: float  # wall time
+    cpu_seconds: float  # user + system: steadier than wall time on a machine shared with other work
     max_rss_mib: float
     status: int
-    cpu_seconds: float = 0.0  # user + system: steadier than wall time on a machine shared with other work
 
 
 @dataclass
@@ -161,8 +163,9 @@ def measure(argv: Sequence[str], stdout: Path | str, stdin: Path | str = os.devn
                     os.wait4(pid, 0)
                 raise
             seconds = time.perf_counter() - start
-    return Run(seconds, usage.ru_maxrss / 1024,  # ru_maxrss is in KiB on Linux
-               os.waitstatus_to_exitcode(wait_status), usage.ru_utime + usage.ru_stime)
+    return Run(seconds, usage.ru_utime + usage.ru_stime,
+               usage.ru_maxrss / 1024,  # ru_maxrss is in KiB on Linux
+               os.waitstatus_to_exitcode(wait_status))
 
 
 def compare_outputs(reference: Path, candidate: Path, mode: str) -> str:
@@ -271,6 +274,11 @@ class Tool:
         raise AssertionError(f"unknown tool {self.name}")
 
 
+def usage_error(message: str) -> NoReturn:
+    print(f"run.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def find_tools(sl: Path, wanted: list[str] | None) -> list[Tool]:
     """The tools to run, python first (the reference); exits 2 if a wanted one is missing."""
     found = {"python": sys.executable}  # the interpreter running this: the venv's, never a shim
@@ -281,13 +289,13 @@ def find_tools(sl: Path, wanted: list[str] | None) -> list[Tool]:
             found[name] = exe
     order = ["python", "sl", *AWKS, "mlr"]
     if wanted is not None and (unknown := [n for n in wanted if n not in order]):
-        sys.exit(f"run.py: unknown tool {', '.join(unknown)}; tools are {', '.join(order)}")
+        usage_error(f"unknown tool {', '.join(unknown)}; tools are {', '.join(order)}")
     names = wanted if wanted is not None else order
     missing = [n for n in names if n not in found and (wanted is not None or n in ("sl", "python"))]
     if missing:
         hint = (f"no sl at {sl}: install the package into the venv, pass --sl PATH, "
                 "or measure the baselines alone with --tools python,mawk,gawk,mlr") if "sl" in missing else ""
-        sys.exit(f"run.py: not found: {', '.join(missing)}. {hint}".rstrip())
+        usage_error(f"not found: {', '.join(missing)}. {hint}".rstrip())
     return [Tool(n, found[n]) for n in order if n in names and n in found]
 
 
@@ -307,7 +315,7 @@ def tool_version(tool: Tool) -> str:
 
 
 def rotated(items: list[Tool], by: int) -> list[Tool]:
-    """Each round starts with another tool, so none is always the one after a cold start."""
+    """Each round starts with another tool, so that no tool always runs in the same slot."""
     k = by % len(items)
     return items[k:] + items[:k]
 
@@ -366,7 +374,8 @@ def run_startup(sl: Tool, runs: int, scratch: Path) -> dict[str, list[Run]]:
     results: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, argv in commands.items():
-            results[name].append(measure(argv, os.devnull, stderr=scratch / f"startup-{name}.err", rss=False))
+            err = scratch / f"startup-{name.replace(' -', '-')}.err"
+            results[name].append(measure(argv, os.devnull, stderr=err, rss=False))
     return results
 
 
@@ -410,6 +419,16 @@ def git_commit() -> str:
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command that reproduces this report (options left at their defaults omitted)."""
+    words = [".venv/bin/python", "bench/run.py", "--lines", str(args.lines), "--rounds", str(args.rounds)]
+    for option in ("seed", "only", "tools"):
+        value = getattr(args, option)
+        if value is not None and value != DEFAULTS[option]:
+            words += [f"--{option}", str(value)]
+    return shlex.join(words)
 
 
 def fmt_ratio(ratio: float, target: float | None) -> str:
@@ -482,7 +501,7 @@ def report(args: argparse.Namespace, tasks: list[Task], tools: list[Tool], data:
     versions = "; ".join(f"{t.name}: {tool_version(t)}" for t in tools)
     out = [
         (f"Measured {dt.date.today().isoformat()}{f' at commit {commit}' if commit else ''} "
-         f"with `.venv/bin/python bench/run.py --lines {args.lines} --rounds {args.rounds}`."),
+         f"with `{command_line(args)}`."),
         "",
         f"- Machine: {machine_line()}",
         f"- Tools: {versions}",
@@ -512,9 +531,10 @@ def report(args: argparse.Namespace, tasks: list[Task], tools: list[Tool], data:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--lines", type=int, default=1_000_000, help="input size (default 1,000,000)")
-    ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per task and tool (default 3)")
+    ap.add_argument("--lines", type=int, default=DEFAULTS["lines"], help="input size (default 1,000,000)")
+    ap.add_argument("--seed", type=int, default=DEFAULTS["seed"], help="generator seed (default 1)")
+    ap.add_argument("--rounds", type=int, default=DEFAULTS["rounds"],
+                    help="interleaved rounds per task and tool (default 3)")
     ap.add_argument("--sl", type=Path, default=Path(sys.executable).parent / "sl",
                     help="the sl command (default: the one next to this interpreter)")
     ap.add_argument("--only", help="comma-separated task ids, e.g. A,B")
@@ -538,7 +558,7 @@ def select_tasks(tasks: list[Task], only: str | None) -> list[Task]:
     known = {t.id for t in tasks}
     unknown = [w for w in wanted if w not in known]
     if unknown:
-        sys.exit(f"run.py: unknown task {', '.join(unknown)}; tasks are {', '.join(sorted(known))}")
+        usage_error(f"unknown task {', '.join(unknown)}; tasks are {', '.join(sorted(known))}")
     return [t for t in tasks if t.id in wanted]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NoReturn, Union
 
 from . import ir
@@ -437,17 +437,17 @@ class Checker:
         return ir.SortKeyIR(e, default_desc if key.desc is None else key.desc)
 
     def check_count(self, stage: S.CountStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        agg = ir.Aggregate(next(self.ids), "count", None, None, INT, stage.span)
+        output = (("count", ir.LocalRef(INT, stage.span, agg.id)),)
         if not stage.keys:
-            agg = ir.Aggregate("count", "count", None, None, INT, stage.span)
-            return [ir.Summarize(self.info(stage, "count", elem, INT), (), (agg,), scalar=True)], INT
+            return [ir.Summarize(self.info(stage, "count", elem, INT), (), (agg,), output, scalar=True)], INT
         keys = self.check_items(stage.keys, scope, elem)
         for item, (name, _) in zip(stage.keys, keys):
             if name == "count":
                 self.fail(item.span, "a key of `count by` cannot be named `count`",
                           "the count is its own field `count`; name the key: `key = ...`")
-        agg = ir.Aggregate("count", "count", None, None, INT, stage.span)
         t = Record(tuple((n, e.type) for n, e in keys) + (("count", INT),))
-        return [ir.Summarize(self.info(stage, "count", elem, t), tuple(keys), (agg,))], t
+        return [ir.Summarize(self.info(stage, "count", elem, t), tuple(keys), (agg,), output)], t
 
     def check_summarize(self, stage: S.SummarizeStage, scope: Scope, elem: Type
                         ) -> tuple[list[ir.Stage], Type]:
@@ -455,32 +455,74 @@ class Checker:
         grouped = bool(keys)
         seen = {n: k.span for (n, _), k in zip(keys, stage.keys)}
         aggs: list[ir.Aggregate] = []
+        outputs: list[tuple[str, ir.Expr]] = []
         for item in stage.aggs:
-            agg = self.check_aggregate(item, scope, elem, grouped)
-            if agg.name in seen:
-                self.fail(item.name_span or item.span, f"two items are named `{agg.name}`",
+            name, value = self.check_aggregate_item(item, scope, elem, grouped, aggs)
+            if name in seen:
+                self.fail(item.name_span or item.span, f"two items are named `{name}`",
                           "name one of them: `other = ...`")
-            seen[agg.name] = item.span
-            aggs.append(agg)
-        t = Record(tuple((n, e.type) for n, e in keys) + tuple((a.name, a.type) for a in aggs))
-        return [ir.Summarize(self.info(stage, "summarize", elem, t), tuple(keys), tuple(aggs))], t
+            seen[name] = item.span
+            outputs.append((name, value))
+        t = Record(tuple((n, e.type) for n, e in keys) + tuple((n, e.type) for n, e in outputs))
+        return [ir.Summarize(self.info(stage, "summarize", elem, t), tuple(keys), tuple(aggs),
+                             tuple(outputs))], t
 
-    def check_aggregate(self, item: S.Item, scope: Scope, elem: Type, grouped: bool) -> ir.Aggregate:
-        call = item.expr
-        if not isinstance(call, S.Call) or call.name not in AGGREGATES:
+    def check_aggregate_item(self, item: S.Item, scope: Scope, elem: Type, grouped: bool,
+                             aggs: list[ir.Aggregate]) -> tuple[str, ir.Expr]:
+        """An item of `summarize`: an aggregate, or an expression over aggregates."""
+        if is_aggregate_call(item.expr):
+            agg = self.check_aggregate(item.expr, scope, elem, grouped)  # type: ignore[arg-type]
+            aggs.append(agg)
+            name = item.name or item.expr.name  # type: ignore[union-attr]
+            return name, ir.LocalRef(agg.type, item.span, agg.id)
+        inner = scope.child()
+        found: list[ir.Aggregate] = []
+
+        def lift(node: object) -> object:
+            if is_aggregate_call(node):
+                agg = self.check_aggregate(node, scope, elem, grouped)  # type: ignore[arg-type]
+                found.append(agg)
+                var = f" agg{agg.id}"  # a name no program can write
+                inner.names[var] = ValueEntry(ir.LocalRef(agg.type, node.span, agg.id))  # type: ignore[attr-defined]
+                return S.Var(node.span, var)  # type: ignore[attr-defined]
+            if isinstance(node, S.Lambda):
+                return node
+            if isinstance(node, tuple):
+                return tuple(lift(x) for x in node)
+            if hasattr(node, "__dataclass_fields__") and not isinstance(node, Span):
+                return replace(node, **{f: lift(getattr(node, f)) for f in node.__dataclass_fields__
+                                        if f != "span"})  # type: ignore[arg-type]
+            return node
+
+        lifted = lift(item.expr)
+        if not found:
             hint = None
-            if isinstance(call, S.Call):
-                hint = did_you_mean(call.name, AGGREGATES)
+            if isinstance(item.expr, S.Call):
+                hint = did_you_mean(item.expr.name, AGGREGATES)
             self.fail(item.expr.span, "`summarize` takes aggregates like `count()`, `sum(.x)`, `avg(.x)`",
                       hint or "aggregates: " + ", ".join(AGGREGATES))
+        if item.name is None:
+            self.fail(item.span, "this item needs a name", "write `name = ...`")
+        aggs.extend(found)
+        try:
+            value = self.check_expr(lifted, inner, None)  # type: ignore[arg-type]
+        except CompileError as e:
+            d = e.diagnostics[0]
+            if "only defined inside a stage" in d.message:
+                self.fail(d.span, "outside its aggregates, a `summarize` item can use only aggregates",
+                          "put the field inside one: `sum(.a) / sum(.b)`")
+            raise
+        return item.name, value
+
+    def check_aggregate(self, call: S.Call, scope: Scope, elem: Type, grouped: bool) -> ir.Aggregate:
         fn = call.name
         arity = AGGREGATES[fn].arity
         if len(call.args) != arity:
             self.fail(call.span, f"`{fn}` takes {arity} argument{'s' if arity != 1 else ''}, "
                                  f"got {len(call.args)}")
-        name = item.name or fn
+        agg_id = next(self.ids)
         if fn == "count":
-            return ir.Aggregate(name, fn, None, None, INT, item.span)
+            return ir.Aggregate(agg_id, fn, None, None, INT, call.span)
         arg = self.check_elem_expr(call.args[0], scope, elem)
         param = None
         if fn == "percentile":
@@ -489,7 +531,7 @@ class Checker:
             param = ir.Const(INT, call.span, PERCENTILE_SHORTHANDS[fn])
             fn = "percentile"
         t = self.aggregate_type(fn, arg, grouped)
-        return ir.Aggregate(name, fn, arg, param, t, item.span)
+        return ir.Aggregate(agg_id, fn, arg, param, t, call.span)
 
     def aggregate_type(self, fn: str, arg: ir.Expr, grouped: bool) -> Type:
         at = arg.type
@@ -770,6 +812,12 @@ def is_source(stage: S.Stage, scope: Scope) -> bool:
     if isinstance(stage, S.ExprStage) and isinstance(stage.expr, S.Var):
         return isinstance(scope.lookup(stage.expr.name), StreamEntry)
     return False
+
+
+def is_aggregate_call(node: object) -> bool:
+    """`sum(.x)`, `count()`; but `min(a, b)` with two arguments is the function."""
+    return (isinstance(node, S.Call) and node.name in AGGREGATES
+            and not (node.name in ("min", "max") and len(node.args) != 1))
 
 
 def names_unknown(e: S.Expr, scope: Scope) -> bool:

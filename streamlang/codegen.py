@@ -183,10 +183,13 @@ class Codegen:
         self.elem = Val(STR, P.name(line))
         self.lineno_expr = P.name(n)
 
-    def start_loop(self, body: list[ast.stmt], iterable: ast.expr) -> None:
+    def start_loop(self, body: list[ast.stmt], iterable: ast.expr, names: list[str] | None = None) -> None:
+        """A loop over `iterable`; its items are the element, or unpacked into `names`."""
         var = self.fresh("x")
         inner: list[ast.stmt] = []
-        loop = ast.For(target=P.store(var), iter=iterable, body=inner, orelse=[])
+        target: ast.expr = P.store(var) if names is None else ast.Tuple(
+            elts=[P.store(n) for n in names], ctx=ast.Store())
+        loop = ast.For(target=target, iter=iterable, body=inner, orelse=[])
         self.wrap_loop(body, loop, inner, in_source=False)
         self.elem = Val(self.elem.type, P.name(var))
         self.lineno_expr = P.const(None)
@@ -218,7 +221,8 @@ class Codegen:
         self.start_loop(body, P.name(acc))
 
     def close_loop(self, body: list[ast.stmt], before_loop: list[ast.stmt],
-                   after_loop: list[ast.stmt], results: ast.expr | None, out_type: Type) -> None:
+                   after_loop: list[ast.stmt], results: ast.expr | None, out_type: Type,
+                   names: list[str] | None = None) -> None:
         """End the current loop: set-up goes before it, `after_loop` after it, then a
         new loop over `results` (or nothing, when the stage was the last)."""
         loop_stmt = body[-1]
@@ -230,20 +234,25 @@ class Codegen:
         self.loop = None
         self.elem = Val(out_type)
         if results is not None:
-            self.start_loop(body, results)
+            self.start_loop(body, results, names)
 
     def finish(self, body: list[ast.stmt]) -> None:
         """Hand the final element to the sink."""
         if self.loop is None:
             return
-        self.output(self.materialize_for_output(), self.elem.type)
-
-    def output(self, value: ast.expr, t: Type) -> None:
         if self.sink == "yield":
-            self.emit(P.expr_stmt(ast.Yield(value=value)))
+            self.emit(P.expr_stmt(ast.Yield(value=self.materialize())))
+            return
+        self.need_write()
+        rec = strip(self.elem.type)
+        if self.elem.slots is not None and isinstance(rec, Record) and rec.fields:
+            # A record still in locals is written field by field, never built.
+            from .codegen_expr import nested
+            cells = [nested(self, self.slot(s), ft) for s, (_, ft) in zip(self.elem.slots, rec.fields)]
+            text = cells[0] if len(cells) == 1 else P.method(P.const("\t"), "join", P.list_(cells))
         else:
-            self.emit(P.expr_stmt(P.call(P.name("write"), self.plain(value, t))))
-            self.need_write()
+            text = self.plain(self.materialize(), self.elem.type)
+        self.emit(P.expr_stmt(P.call(P.name("write"), text)))
 
     def output_value(self, value: ast.expr, t: Type) -> None:
         if self.sink == "yield":
@@ -266,9 +275,6 @@ class Codegen:
             return P.tuple_([self.slot(s) for s in v.slots])
         assert v.expr is not None
         return v.expr
-
-    def materialize_for_output(self) -> ast.expr:
-        return self.materialize()
 
     def slot(self, s: Slot) -> ast.expr:
         if s.value is None:

@@ -28,12 +28,12 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
         if has_list(e.type):
             key_exprs[i] = P.call(g.runtime("core", "hashable"), key_exprs[i])
     key = key_exprs[0] if len(key_exprs) == 1 else P.tuple_(key_exprs) if key_exprs else None
+    k, st = g.fresh("k"), g.fresh("st")
     if key is not None and [a.fn for a in stage.aggs] == ["count"]:
-        count_by(g, stage, body, key)
+        count_by(g, stage, body, key, k, st)
         return
     groups = g.fresh("groups")
-    st = g.fresh("st")
-    slots = [Agg(g, a, i) for i, a in enumerate(stage.aggs)]
+    slots = [Agg(g, a) for a in stage.aggs]
     layout: list[ast.expr] = []
     for s in slots:
         s.base = len(layout)
@@ -42,49 +42,55 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
         before = [P.assign(st, P.list_(layout))]
     else:
         before = [P.assign(groups, ast.Dict(keys=[], values=[]))]
-        k = g.assign(key, "k")
-        g.emit(P.assign(st, P.method(P.name(groups), "get", k)))
+        kv = g.assign(key, "key")
+        g.emit(P.assign(st, P.method(P.name(groups), "get", kv)))
         g.emit(ast.If(test=P.is_none(P.name(st)), body=[
-            ast.Assign(targets=[P.store(st), ast.Subscript(value=P.name(groups), slice=k, ctx=ast.Store())],
+            ast.Assign(targets=[P.store(st), ast.Subscript(value=P.name(groups), slice=kv, ctx=ast.Store())],
                        value=P.list_(layout))], orelse=[]))
     for s in slots:
         for stmt in s.update(P.name(st)):
             g.emit(stmt)
-    finals = [s.final(P.name(st)) for s in slots]
     if key is None:
-        results = P.list_([P.tuple_(finals)])
-        g.close_loop(body, before, [], results, stage.info.out)
+        # One group: the loop after runs once, over its state.
+        g.close_loop(body, before, [], P.list_([P.name(st)]), stage.info.out)
+        assert g.elem.expr is not None
+        finish_group(g, stage, slots, g.elem.expr, [])
         return
-    key_parts = [P.name("k")] if len(stage.keys) == 1 else [ast.Starred(value=P.name("k"), ctx=ast.Load())]
-    row = P.tuple_(key_parts + [f for f in finals])
-    results = ast.GeneratorExp(elt=row, generators=[ast.comprehension(
-        target=P.tuple_([P.store("k"), P.store(st)]), iter=P.method(P.name(groups), "items"), ifs=[],
-        is_async=0)])
-    results.generators[0].target.ctx = ast.Store()  # type: ignore[attr-defined]
-    g.close_loop(body, before, [], results, stage.info.out)
+    g.close_loop(body, before, [], P.method(P.name(groups), "items"), stage.info.out, [k, st])
+    finish_group(g, stage, slots, P.name(st), key_slots(stage, k))
 
 
-def count_by(g: Codegen, stage: ir.Summarize, body: list[ast.stmt], key: ast.expr) -> None:
+def key_slots(stage: ir.Summarize, k: str) -> list[ast.expr]:
+    if len(stage.keys) == 1:
+        return [P.name(k)]
+    return [P.subscript(P.name(k), P.const(i)) for i in range(len(stage.keys))]
+
+
+def finish_group(g: Codegen, stage: ir.Summarize, slots: list[Agg], st: ast.expr, keys: list[ast.expr]) -> None:
+    """In the loop over groups: the aggregates' final values, then the outputs."""
+    for s in slots:
+        g.locals[s.agg.id] = g.assign(s.final(st), "a")
+    values = keys + [g.expr(e) for _, e in stage.outputs]
+    g.set_elem_record(stage.info.out, values)
+
+
+def count_by(g: Codegen, stage: ir.Summarize, body: list[ast.stmt], key: ast.expr, k: str, c: str) -> None:
     counts = g.fresh("counts")
     get = g.fresh("get")
-    k = g.assign(key, "k")
-    g.emit(ast.Assign(targets=[ast.Subscript(value=P.name(counts), slice=k, ctx=ast.Store())],
-                      value=P.binop(P.call(P.name(get), k, P.const(0)), ast.Add(), P.const(1))))
+    kv = g.assign(key, "key")
+    g.emit(ast.Assign(targets=[ast.Subscript(value=P.name(counts), slice=kv, ctx=ast.Store())],
+                      value=P.binop(P.call(P.name(get), kv, P.const(0)), ast.Add(), P.const(1))))
     before = [P.assign(counts, ast.Dict(keys=[], values=[])), P.assign(get, P.attr(P.name(counts), "get"))]
-    if len(stage.keys) == 1:
-        results = P.method(P.name(counts), "items")
-    else:
-        results = ast.GeneratorExp(elt=P.tuple_([ast.Starred(value=P.name("k"), ctx=ast.Load()), P.name("c")]),
-                                   generators=[ast.comprehension(
-                                       target=ast.Tuple(elts=[P.store("k"), P.store("c")], ctx=ast.Store()),
-                                       iter=P.method(P.name(counts), "items"), ifs=[], is_async=0)])
-    g.close_loop(body, before, [], results, stage.info.out)
+    g.close_loop(body, before, [], P.method(P.name(counts), "items"), stage.info.out, [k, c])
+    g.locals[stage.aggs[0].id] = P.name(c)
+    values = key_slots(stage, k) + [g.expr(e) for _, e in stage.outputs]
+    g.set_elem_record(stage.info.out, values)
 
 
 class Agg:
     """The state slots, update and final value of one aggregate."""
 
-    def __init__(self, g: Codegen, agg: ir.Aggregate, index: int):
+    def __init__(self, g: Codegen, agg: ir.Aggregate):
         self.g = g
         self.agg = agg
         self.base = 0

@@ -18,7 +18,17 @@ from __future__ import annotations
 
 import textwrap
 
-from .prelude import AGGREGATES, FORMATS, FUNCTIONS, STAGES, AggregateDoc, Example, FormatDoc, Function, StageDoc
+from .prelude import (
+    AGGREGATES,
+    FORMATS,
+    FUNCTIONS,
+    STAGES,
+    AggregateDoc,
+    Example,
+    FormatDoc,
+    Function,
+    StageDoc,
+)
 
 KINDS = ("stage", "function", "aggregate", "format")
 WIDTH = 78

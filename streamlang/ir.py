@@ -320,7 +320,7 @@ class Uniq:
 
 @dataclass(frozen=True)
 class Aggregate:
-    name: str  # output field name
+    id: int  # the local its final value is bound to, for the outputs
     fn: str
     arg: Expr | None
     param: Expr | None  # percentile's p
@@ -330,10 +330,15 @@ class Aggregate:
 
 @dataclass(frozen=True)
 class Summarize:
-    """`count by` and `summarize`; `count` alone has no keys and `scalar` set."""
+    """`count by` and `summarize`; `count` alone has no keys and `scalar` set.
+
+    Each output is an expression over the aggregates' final values
+    (`LocalRef`s to their ids): `mb = sum(.bytes) / 1000000`.
+    """
     info: StageInfo
     keys: tuple[tuple[str, Expr], ...]
     aggs: tuple[Aggregate, ...]
+    outputs: tuple[tuple[str, Expr], ...]
     scalar: bool = False
 
 

@@ -368,7 +368,7 @@ STAGES: dict[str, StageDoc] = {s.name: s for s in [
     StageDoc("json", "json", "stage<A, str>", "Writes each element as one JSON value per line.",
              _ex('split "," as {a: str, b: int} | json', "x,1\n", '{"a": "x", "b": 1}\n')),
     StageDoc("table", "table", "stage<A, str>", "Writes an aligned table for people to read.",
-             _ex('split "," as {a: str, b: int} | table', "x,1\nlong,22\n", "a     b\n----  --\nx      1\nlong  22\n")),
+             _ex('split "," as {a: str, b: int} | table', "x,1\nlong,22\n", "a      b\n----  --\nx      1\nlong  22\n")),
 ]}
 
 

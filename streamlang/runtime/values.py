@@ -102,7 +102,7 @@ def table(header: list[str] | None, rows: list[list[str]], numeric: list[bool]) 
         return "  ".join(parts).rstrip()
 
     if header:
-        out.append(line(header, False))
+        out.append(line(header, True))
         out.append("  ".join("-" * w for w in widths))
     out.extend(line(r, True) for r in rows)
     return out

@@ -3,7 +3,7 @@ and after `.` the fields of the element at that point of the pipeline (from
 the checker, so `parse apache | where .st` offers `status`)."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document

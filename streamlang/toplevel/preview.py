@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .sample import Cancelled
 from .session import Reply
@@ -63,19 +63,19 @@ class Previewer:
                 self._request = None
                 return gen, text, cursor
 
+    def _checker(self, gen: int, deadline: float) -> Callable[[], None]:
+        def check() -> None:
+            if self._generation != gen:
+                raise Cancelled("superseded")
+            if time.monotonic() > deadline:
+                raise Cancelled("timeout")
+        return check
+
     def _loop(self) -> None:
         while True:
             gen, text, cursor = self._next()
-            deadline = time.monotonic() + self.budget
-
-            def check() -> None:
-                if self._generation != gen:
-                    raise Cancelled("superseded")
-                if time.monotonic() > deadline:
-                    raise Cancelled("timeout")
-
             try:
-                reply = self.compute(text, cursor, check)
+                reply = self.compute(text, cursor, self._checker(gen, time.monotonic() + self.budget))
             except Cancelled as c:
                 if c.args == ("superseded",):
                     continue

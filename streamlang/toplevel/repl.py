@@ -14,22 +14,23 @@ session reads as a transcript.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
 import subprocess
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.document import Document
+from prompt_toolkit.filters import to_filter
 from prompt_toolkit.formatted_text import ANSI, StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
-from prompt_toolkit.filters import to_filter
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.layout import Dimension, HSplit, Window
 from prompt_toolkit.lexers import Lexer
@@ -200,7 +201,8 @@ class Toplevel:
     def _warm_up(self) -> None:
         """Load what the first answer needs while the user types it."""
         def load() -> None:
-            try:
+            # Any error here is met again, and reported, when the first input needs the same thing.
+            with contextlib.suppress(Exception):
                 self.lexer.load()
                 self.prompt.app.invalidate()
                 from ..driver import check
@@ -209,15 +211,12 @@ class Toplevel:
                 with COMPILER:
                     check(Source("map _", "<warm-up>"))
                 self.session.sample.segments()
-            except Exception:  # noqa: BLE001 - the same error will be reported when it matters
-                pass
-            finally:
-                self.warmed.set()
+            self.warmed.set()
         threading.Thread(target=load, name="sl-warm-up", daemon=True).start()
 
     # input -------------------------------------------------------------------------
 
-    def _continuation(self, width: int, line_number: int, is_soft_wrap: bool) -> str:
+    def _continuation(self, width: int, line_number: int, wrap_count: int) -> str:
         return "... ".rjust(width)
 
     def _keys(self) -> KeyBindings:

@@ -6,20 +6,15 @@ those files (the terminal is busy being the keyboard), and `lines "PATH"`
 in a preview reads only the first N lines of PATH too, so a preview is
 bounded by the sample size whatever the pipeline's sources.
 
-A preview may be cancelled: `check` is called before every batch of lines
+`ToplevelRun` (in toprun.py) is the run that reads them. A preview may be cancelled: `check` is called before every batch of lines
 and every read, and raises `Cancelled` (a BaseException, so the generated
 code's rejection handlers cannot swallow it).
 """
 from __future__ import annotations
 
-import glob
-import io
 import os
 import threading
-from typing import Callable, Iterator
-
-from ..runtime.inputs import Input
-from ..runtime.run import Run, Site
+from collections.abc import Callable, Iterator
 
 BATCH = 64  # lines between two cancellation checks
 
@@ -33,6 +28,8 @@ def no_check() -> None:
 
 
 def expand_globs(paths: list[str]) -> list[str]:
+    import glob
+
     out: list[str] = []
     for p in paths:
         if p != "-" and not os.path.exists(p) and any(c in p for c in "*?["):
@@ -47,6 +44,8 @@ Segment = tuple[str, int, list[str]]  # file name, number of its first line, lin
 
 def read_head(paths: list[str], limit: int) -> tuple[list[Segment], list[str]]:
     """The first `limit` lines of these files, by file, and what went wrong reading them."""
+    from ..runtime.inputs import Input
+
     errors: list[str] = []
     segments: list[Segment] = []
     if not paths or limit <= 0:
@@ -115,47 +114,3 @@ class SegmentsInput:
 
     def raw_line(self, n: int, line: str) -> bytes:
         return line.encode("utf-8", "surrogateescape")
-
-
-class ToplevelRun(Run):
-    """A run whose `stdin` is the session's input, on the sample or on everything.
-
-    `sample` set: every source reads at most the sample's size of lines.
-    """
-
-    def __init__(self, sites: list[Site], files: list[str], sample: Sample | None,
-                 check: Callable[[], None] = no_check, out: io.RawIOBase | io.BufferedIOBase | None = None):
-        self.messages: list[str] = []
-        super().__init__(sites, out=out if out is not None else io.BytesIO(),  # type: ignore[arg-type]
-                         err=self.messages.append)
-        self.files = files
-        self.sample = sample
-        self.check = check
-
-    def open(self, path: str | list[str]) -> Input:
-        paths = [path] if isinstance(path, str) else list(path)
-        src: object
-        if self.sample is not None:
-            src = SegmentsInput(self._sample if paths == ["-"] else lambda: self._head(paths), self.check)
-        else:
-            paths = [p for q in paths for p in (self.files if q == "-" else [q])]
-            src = Input(expand_globs(paths), self._flush_and_check, self.report_io)
-        self.inputs.append(src)  # type: ignore[arg-type]
-        self.current = src  # type: ignore[assignment]
-        return src  # type: ignore[return-value]
-
-    def _sample(self) -> list[Segment]:
-        assert self.sample is not None
-        segments = self.sample.segments()
-        self.messages.extend(self.sample.errors)
-        return segments
-
-    def _head(self, paths: list[str]) -> list[Segment]:
-        assert self.sample is not None
-        segments, errors = read_head(paths, self.sample.size)
-        self.messages.extend(errors)
-        return segments
-
-    def _flush_and_check(self) -> None:
-        self.check()
-        self.flush()

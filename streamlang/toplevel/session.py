@@ -19,17 +19,17 @@ session's accumulated text.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from .sample import Cancelled, Sample, ToplevelRun, no_check
-from .show import clip, literal, render_table
-from .text import as_pipeline, field_context, last_statement, upto_stage
+from .sample import Cancelled, Sample, no_check
 
 if TYPE_CHECKING:
     from .. import ir
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..errors import CompileError, Diagnostic
     from ..runtime.run import Site
     from ..source import Span
+    from .toprun import ToplevelRun
 
 NAME = "<input>"
 # The UI thread, the preview and the completer all compile; one at a time
@@ -71,13 +72,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sample": ("N", "the sample is the first N lines of the input (1000)"),
     "show": ("N", "how many rows a pipeline shows (10)"),
     "py": ("[PIPELINE]", "the Python a pipeline compiles to (the last pipeline by default)"),
-    "run": ("[> FILE]", "the last pipeline over all the input, in a pager, or into FILE "
-                        "(.csv .tsv .json choose the format)"),
+    "run": ("[> FILE]", "the last pipeline over all the input, in a pager, or into FILE (.csv .tsv .json: "
+                        + "that format)"),
     "save": ("FILE", "the bindings and the last pipeline as a script for `sl -f FILE INPUT ...`"),
     "live": ("[on|off]", "the live preview under the input"),
     "reset": ("", "forget every binding and the last pipeline"),
     "quit": ("", "leave the toplevel (or Ctrl-D)"),
 }
+
+KEYS_HELP = """\
+Enter runs the input; after a trailing `|` or inside brackets it starts a new line (Alt-Enter always does).
+Tab completes (fields after `.`); Up/Down and Ctrl-R search the history; Ctrl-C cancels; Ctrl-D leaves."""
 
 FORMAT_OF_EXTENSION = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
 
@@ -205,6 +210,8 @@ class Session:
         return "stage"
 
     def val_line(self, name: str, shown: str, kept: list[str]) -> str:
+        from .show import clip, literal
+        
         kind = binding_kind(shown)
         head = self.paint("kw", "val") + f" {name} : "
         if kind == "value":
@@ -218,6 +225,8 @@ class Session:
         return head + self.paint("type", shown)
 
     def main_answer(self, text: str, program: ir.Program, rows: int, check: Callable[[], None]) -> list[str]:
+        from .show import clip, literal
+        
         if program.value is not None:
             value = self.evaluate(self.prefix() + text)
             return [self.paint("kw", "-") + " : " + self.paint("type", str(program.type)) + " = "
@@ -260,6 +269,7 @@ class Session:
         from ..runtime.core import ELEMENT_ERRORS
         from ..runtime.run import reason_of
         from ..source import Source
+        from .toprun import ToplevelRun
 
         with COMPILER:
             compiled = build(Source(full, NAME), sink="yield")
@@ -274,6 +284,9 @@ class Session:
         return to_python(values[0], compiled.ir.type)
 
     def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[str]:
+        from .show import render_table
+        from .toprun import ToplevelRun
+        
         compiled = self.build(text, sink="yield")
         elem = compiled.ir.type.elem  # type: ignore[attr-defined]
         out = [self.paint("kw", "-") + " : " + self.paint("type", str(compiled.ir.type))]
@@ -364,12 +377,14 @@ class Session:
     def preview(self, text: str, cursor: int, rows: int, check: Callable[[], None] = no_check) -> Reply | None:
         """What the toplevel would answer for the pipeline under the cursor, up to the
         stage the cursor is in, without keeping anything. None: nothing to show."""
+        from .text import as_pipeline, last_statement, upto_stage
+        
         head, stage, total = upto_stage(text, cursor)
         if not head.strip() or head.lstrip().startswith(":"):
             return None
         try:
             reply = self.phrase(head, commit=False, rows=rows, check=check)
-            name, body = as_pipeline(last_statement(head))
+            name, _ = as_pipeline(last_statement(head))
             if name is not None and binding_kind(self._binding_after(head, name)) == "stage":
                 rows_of = self.phrase(head + "\n" + name, commit=False, rows=rows, check=check)
                 reply = Reply(reply.text + "\n" + rows_of.text, rows_of.ok)
@@ -390,6 +405,7 @@ class Session:
     def fields_at(self, before: str) -> list[tuple[str, str]]:
         """The fields (name, type) of the element at the `.` that `before` ends in."""
         from ..typesys import DYN, Record, StreamT, strip
+        from .text import field_context
 
         ctx = field_context(before)
         if ctx is None:
@@ -411,6 +427,8 @@ class Session:
 
     def _sample_keys(self, program: str) -> list[str]:
         """Keys of schema-less records, as the first elements of the sample have them."""
+        from .toprun import ToplevelRun
+        
         try:
             compiled = self.build(program, sink="yield")
         except Answered:
@@ -418,16 +436,13 @@ class Session:
         rt = ToplevelRun([], self.files, self.sample)
         keys: dict[str, None] = {}
         gen = compiled.run(rt.open("-"), rt)
-        try:
+        # Completion is best effort: a failing run just offers what was seen before it failed.
+        with contextlib.suppress(Exception), contextlib.closing(gen):
             for i, v in enumerate(gen):
                 if isinstance(v, dict):
                     keys.update(dict.fromkeys(v))
                 if i >= 50:
                     break
-        except Exception:  # noqa: BLE001 - completion is best effort
-            pass
-        finally:
-            gen.close()
         return list(keys)
 
     # commands --------------------------------------------------------------------
@@ -462,8 +477,7 @@ class Session:
             width = max(len(self.usage(c)) for c in COMMANDS) + 2
             lines = [self.paint("head", "commands:")]
             lines += [f"  {self.usage(c):<{width}}{doc}" for c, (_, doc) in COMMANDS.items()]
-            lines += ["", "Enter runs the input (a trailing `|` or an open bracket continues it; Alt-Enter "
-                      "always adds a line);", "Tab completes; Ctrl-C cancels; Ctrl-D leaves.", ""]
+            lines += ["", KEYS_HELP, ""]
             lines.append(docs.index(self.width - 2))
             return Reply("\n".join(lines))
         if arg.startswith(":") and self.command_name(arg[1:]):
@@ -576,6 +590,7 @@ class Session:
 
     def cmd_run(self, arg: str) -> Reply:
         """The last pipeline over the whole input: into a file (`> FILE`) or a temporary one to page."""
+        
         if self.last_pipeline is None:
             return self.no_pipeline()
         target = None
@@ -595,11 +610,22 @@ class Session:
         else:
             path = target
         try:
-            out = open(path, "wb")
+            with open(path, "wb") as out:
+                lines, notes = self._run_all(compiled, _Counting(out))
         except OSError as e:
-            return Reply(self.paint("err", "error: ") + f"cannot write {path}: {e.strerror}", ok=False)
-        counter = _Counting(out)
-        rt = ToplevelRun(self.sites(compiled, self.last_pipeline), self.files, None, out=counter)  # type: ignore[arg-type]
+            return Reply(self.paint("err", "error: ") + f"cannot write {path}: {e.strerror or e}", ok=False)
+        if target is None:
+            return Reply("\n".join(notes), page=path)
+        noun = "line" if lines == 1 else "lines"
+        return Reply("\n".join([f"wrote {lines} {noun} to {path}", *notes]))
+
+    def _run_all(self, compiled: Compiled, out: _Counting) -> tuple[int, list[str]]:
+        """Run over the whole input into `out`; the lines written and the notes on the run.
+        Ctrl-C stops the run, not the session."""
+        from .toprun import ToplevelRun
+
+        assert self.last_pipeline is not None
+        rt = ToplevelRun(self.sites(compiled, self.last_pipeline), self.files, None, out=out)  # type: ignore[arg-type]
         interrupted = False
         try:
             compiled.run(rt.open("-"), rt)
@@ -608,17 +634,13 @@ class Session:
         finally:
             rt.flush()
             rt.close()
-            out.close()
         notes = [self.paint("note", f"sl: {m}") for m in rt.messages]
         summary = rt.summary()
         if summary:
             notes += [self.paint("note", line) for line in summary.removeprefix("sl: ").split("\n")]
         if interrupted:
-            notes.append(self.paint("err", "interrupted") + f" after {counter.lines} lines")
-        if target is None:
-            return Reply("\n".join(notes), page=path)
-        noun = "line" if counter.lines == 1 else "lines"
-        return Reply("\n".join([f"wrote {counter.lines} {noun} to {path}"] + notes))
+            notes.append(self.paint("err", "interrupted") + f" after {out.lines} lines")
+        return out.lines, notes
 
 
 class _Counting:

@@ -171,7 +171,7 @@ def field_context(before: str) -> FieldContext | None:
     if not head:
         return None  # the first stage of a statement sees the raw input line
     statement = before[stmt_start:head[-1]]
-    name, body = as_pipeline(statement)
+    _, body = as_pipeline(statement)
     program = before[:stmt_start] + body
     path = tuple(p for p in m.group(1).split(".") if p)
     return FieldContext(program, path, m.group(2) or "")
