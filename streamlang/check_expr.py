@@ -93,8 +93,9 @@ def get_field(c: Checker, obj: ir.Expr, name: str, span: Span) -> ir.Expr:
         i = base.index(name)
         if i is None:
             hint = did_you_mean(name, base.names, "`.{}`")
-            c.fail(span, f"no field `{name}` in {show(base)}",
-                   hint or "fields: " + ", ".join(base.names) if base.names else hint)
+            where = "the element" if isinstance(obj, ir.ElemRef) else show(base)
+            c.fail(span, f"no field `{name}` in {where}",
+                   hint or ("its fields: " + ", ".join(base.names) if base.names else "it has no fields"))
         ft = base.fields[i][1]
         return ir.GetField(optional(ft) if isinstance(t, Opt) else ft, span, obj, name, i)
     if base == DYN:

@@ -213,9 +213,7 @@ class Codegen:
 
     def barrier_to_list(self, body: list[ast.stmt]) -> None:
         acc = self.fresh("items")
-        self.block = body
         body.insert(len(body) - 1, P.assign(acc, P.list_([])))
-        self.block = self.loop.block  # type: ignore[union-attr]
         self.emit(P.expr_stmt(P.method(P.name(acc), "append", self.materialize())))
         self.loop = None
         self.start_loop(body, P.name(acc))

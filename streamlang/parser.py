@@ -54,10 +54,15 @@ class _Continuations:
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
+    return make_lark(cache=True)
+
+
+def make_lark(cache: bool) -> Lark:
+    """The parser; tables cached on disk, unless a tool needs the grammar object itself."""
     return Lark.open_from_package(
         "streamlang.grammar", "streamlang.lark", parser="lalr", lexer="contextual",
         propagate_positions=True, maybe_placeholders=True, postlex=_Continuations(),
-        start=["start", "expr"], cache=True,
+        start=["start", "expr"], cache=cache,
     )
 
 

@@ -283,7 +283,7 @@ def test_logfmt_round_trip(pairs):
 
 @settings(max_examples=500)
 # Only spaces and no backslash: the lines the fast path takes.
-@given(st.lists(st.sampled_from(["a", "=", '"', " ", "k=", '"v w"'])).map("".join))
+@given(st.lists(st.sampled_from(["a", "=", '"', " ", "k=", '"v w"', "\u00a0", "\udcff", "\x00"])).map("".join))
 def test_logfmt_fast_path_agrees_with_the_general_parser(line):
     try:
         expected = _parse_any(line)

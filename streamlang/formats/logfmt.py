@@ -29,12 +29,14 @@ from __future__ import annotations
 import re
 
 _SPACE = " \t\n\r\f\v"  # what \s means under re.ASCII
+_NOT_PLAIN = re.compile(r"[\t\n\r\f\v\\]")  # whitespace other than ' ', or an escape
 _PAIR = re.compile(
     r"""([^\s="]++)                            # key
         (?:(=)(?:"((?:[^"\\]++|\\.)*+)"         # quoted value
                |([^\s"]\S*+))?)?                # unquoted value
         (?:\s++|\Z)""",
     re.ASCII | re.DOTALL | re.VERBOSE)
+_PAIRS = re.compile(f"(?:{_PAIR.pattern}\n)*+", re.ASCII | re.DOTALL | re.VERBOSE)
 _QUOTED = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _KEY = re.compile(r'[^\s="]++', re.ASCII)
 _UNICODE_ESCAPE = re.compile(
@@ -50,8 +52,8 @@ def parse_logfmt(line: str) -> dict[str, str | None | bool]:
     is not logfmt.
     """
     # Most lines have only spaces for whitespace and no escapes; str.split
-    # reads those several times faster than a regex match per pair.
-    if line.isprintable() and "\\" not in line:
+    # reads those about twice as fast as a regex match per pair.
+    if _NOT_PLAIN.search(line) is None:
         pairs = _parse_plain(line)
         if pairs is not None:
             return pairs
@@ -88,24 +90,22 @@ def _parse_plain(line: str) -> dict[str, str | None | bool] | None:
 
 
 def _parse_any(line: str) -> dict[str, str | None | bool]:
-    pos = len(line) - len(line.lstrip(_SPACE))
+    start = len(line) - len(line.lstrip(_SPACE))
+    # One anchored, possessive match over all pairs finds where parsing stops;
+    # then findall, which only ever finds the same pairs again, collects them.
+    m = _PAIRS.match(line, start)
+    assert m is not None  # `*+` can match no pair at all, so it never fails
+    if m.end() != len(line):
+        raise ValueError(_reason(line, m.end()))
     pairs: dict[str, str | None | bool] = {}
-    end = len(line)
-    # An anchored match per pair, never finditer: searching on past a bad
-    # spot would retry the key pattern at every later position, quadratic
-    # on a long run of key characters.
-    while pos < end:
-        m = _PAIR.match(line, pos)
-        if m is None:
-            raise ValueError(_reason(line, pos))
-        key, equals, quoted, bare = m.groups()
-        if quoted is not None:
+    for key, equals, quoted, bare in _PAIR.findall(line, start):
+        # findall gives "" for a group that did not take part, so test truth, not None.
+        if quoted:
             pairs[key] = _unescape(quoted) if "\\" in quoted else quoted
-        elif bare is not None:
+        elif bare:
             pairs[key] = bare
         else:
             pairs[key] = "" if equals else True
-        pos = m.end()
     return pairs
 
 

@@ -383,11 +383,11 @@ class Session:
         if not head.strip() or head.lstrip().startswith(":"):
             return None
         try:
-            reply = self.phrase(head, commit=False, rows=rows, check=check)
             name, _ = as_pipeline(last_statement(head))
             if name is not None and binding_kind(self._binding_after(head, name)) == "stage":
-                rows_of = self.phrase(head + "\n" + name, commit=False, rows=rows, check=check)
-                reply = Reply(reply.text + "\n" + rows_of.text, rows_of.ok)
+                # `let errors = where ...`: show the stage at work on the sample, too.
+                head = head + "\n" + name
+            reply = self.phrase(head, commit=False, rows=rows, check=check)
         except Answered as a:
             reply = a.reply
         if total > 1 and stage < total:
