@@ -13,8 +13,28 @@ from . import syntax as S
 from .errors import did_you_mean
 from .prelude import AGGREGATES, FUNCTIONS, Function
 from .source import Span
-from .typesys import (BOOL, DURATION, DYN, FLOAT, INT, NULL, NUMERIC, ORDERED, STR, TIME, ListT, Opt,
-                      Record, TVar, Type, bind, join, optional, show, strip)
+from .typesys import (
+    BOOL,
+    DURATION,
+    DYN,
+    FLOAT,
+    INT,
+    NULL,
+    NUMERIC,
+    ORDERED,
+    STR,
+    TIME,
+    ListT,
+    Opt,
+    Record,
+    TVar,
+    Type,
+    bind,
+    join,
+    optional,
+    show,
+    strip,
+)
 
 if TYPE_CHECKING:
     from .checker import Checker, Entry, Scope
@@ -112,7 +132,10 @@ def check_var(c: Checker, e: S.Var, scope: Scope, elem: Type | None) -> ir.Expr:
     match entry:
         case ValueEntry():
             ref = entry.ref
-            return type(ref)(ref.type, e.span, ref.id)  # type: ignore[call-arg, union-attr]
+            if isinstance(ref, ir.GlobalRef):
+                return ir.GlobalRef(ref.type, e.span, ref.id)
+            assert isinstance(ref, ir.LocalRef)
+            return ir.LocalRef(ref.type, e.span, ref.id)
         case FuncEntry() if entry.uses_elem:
             return apply_entry(c, entry, [], e.span, scope, elem)
         case FuncEntry() | LambdaEntry():
@@ -128,7 +151,8 @@ def check_var(c: Checker, e: S.Var, scope: Scope, elem: Type | None) -> ir.Expr:
 
 
 def field_hint(name: str, elem: Type | None) -> str | None:
-    if elem is not None and isinstance(strip(elem), Record) and name in strip(elem).names:  # type: ignore[union-attr]
+    rec = strip(elem) if elem is not None else None
+    if isinstance(rec, Record) and name in rec.names:
         return f"a field of the element is written `.{name}`"
     return None
 
@@ -399,7 +423,7 @@ def check_arith(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Ex
     if result is None:
         hint = NO_CONVERSION_HINT if {lt, rt} & {STR} and {lt, rt} & set(NUMERIC) else None
         if op == "+" and lt == STR and rt != STR:
-            hint = f"to join text, convert first: `... + str(x)`, or use a format string f\"...{{x}}\""
+            hint = "to join text, convert first: `... + str(x)`, or use a format string f\"...{x}\""
         c.type_error(e.op_span, f"cannot apply `{op}` to {show(left.type)} and {show(right.type)}", hint,
                      left.type, right.type)
     return ir.BinOp(optional(result) if opt else result, e.span, op, left, right)

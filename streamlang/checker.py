@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from typing import NoReturn, Union
+from typing import Any, NoReturn, Union
 
 from . import ir
 from . import syntax as S
@@ -19,9 +19,34 @@ from .errors import CompileError, Diagnostic, UsageError, did_you_mean
 from .formats import regex_formats
 from .prelude import AGGREGATES, FORMATS, FUNCTIONS, PERCENTILE_SHORTHANDS, STAGES, Function
 from .source import Source, Span
-from .typesys import (BOOL, DURATION, DYN, FLOAT, INT, NULL, NUMERIC, ORDERED, PRIMS, STR, TIME,
-                      FnT, ListT, Opt, Prim, Record, StageT, StreamT, TVar, Type, bind, has_var, join,
-                      nullable, optional, show, strip)
+from .typesys import (
+    BOOL,
+    DURATION,
+    DYN,
+    FLOAT,
+    INT,
+    NULL,
+    NUMERIC,
+    ORDERED,
+    PRIMS,
+    STR,
+    TIME,
+    FnT,
+    ListT,
+    Opt,
+    Record,
+    StageT,
+    StreamT,
+    TVar,
+    Type,
+    bind,
+    has_var,
+    join,
+    nullable,
+    optional,
+    show,
+    strip,
+)
 
 # Scope entries ---------------------------------------------------------------
 
@@ -284,7 +309,7 @@ class Checker:
             else:
                 self.fail(stages[0].span, "a stream must start with a source (`lines \"PATH\"` or `stdin`)")
         assert elem is not None
-        for i, stage in enumerate(rest):
+        for stage in rest:
             if is_source(stage, scope):
                 self.fail(stage.span, "a source can only start a pipeline",
                           "to read more files, name them on the command line")
@@ -297,8 +322,8 @@ class Checker:
     def check_source(self, stage: S.Stage, scope: Scope) -> tuple[list[ir.Stage], Type]:
         match stage:
             case S.SimpleStage(name="stdin"):
-                path = ir.Const(STR, stage.span, "-")
-                return [ir.ReadInput(ir.StageInfo("stdin", stage.span, STR, STR), path)], STR
+                dash = ir.Const(STR, stage.span, "-")
+                return [ir.ReadInput(ir.StageInfo("stdin", stage.span, STR, STR), dash)], STR
             case S.LinesStage():
                 path = self.expect(self.check_expr(stage.path, scope, None), STR, "a path")
                 return [ir.ReadInput(ir.StageInfo("lines", stage.span, STR, STR), path)], STR
@@ -339,9 +364,9 @@ class Checker:
                 key = self.check_sort_key(stage.key, scope, elem, True)
                 return [ir.Top(self.info(stage, "top", elem, elem), n, key)], elem
             case S.UniqStage():
-                key = None if stage.key is None else self.check_elem_expr(stage.key, scope, elem)
+                by = None if stage.key is None else self.check_elem_expr(stage.key, scope, elem)
                 name = "distinct" if stage.distinct else "uniq"
-                return [ir.Uniq(self.info(stage, name, elem, elem), key, stage.distinct)], elem
+                return [ir.Uniq(self.info(stage, name, elem, elem), by, stage.distinct)], elem
             case S.CountStage():
                 return self.check_count(stage, scope, elem)
             case S.SummarizeStage():
@@ -490,8 +515,9 @@ class Checker:
             if isinstance(node, tuple):
                 return tuple(lift(x) for x in node)
             if hasattr(node, "__dataclass_fields__") and not isinstance(node, Span):
-                return replace(node, **{f: lift(getattr(node, f)) for f in node.__dataclass_fields__
-                                        if f != "span"})  # type: ignore[arg-type]
+                rebuilt: Any = node
+                return replace(rebuilt, **{f: lift(getattr(node, f)) for f in node.__dataclass_fields__
+                                           if f != "span"})
             return node
 
         lifted = lift(item.expr)

@@ -167,10 +167,10 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
     from .source import Source
     compiled = build(Source(text, name), overrides=options["vars"], output_format=opts.output,  # type: ignore[arg-type]
                      sink=options["sink"])  # type: ignore[arg-type]
-    sites = compiled.run_sites()
+    run_sites = compiled.run_sites()
     if plain_run:
-        cache.store(k, compiled.code, [[s.name, s.location, s.text] for s in sites])
-    return compiled, compiled.run, sites
+        cache.store(k, compiled.code, [[s.name, s.location, s.text] for s in run_sites])
+    return compiled, compiled.run, run_sites
 
 
 def _run(text: str, name: str, opts: argparse.Namespace) -> int:

@@ -16,20 +16,36 @@ command line), so no generator stands between the loop and the output.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import ir
 from . import pyast as P
 from .prelude import FUNCTIONS
-from .typesys import (BOOL, DURATION, DYN, FLOAT, INT, NULL, STR, TIME, ListT, Opt, Record, TVar, Type,
-                      has_list, nullable, strip)
+from .typesys import (
+    BOOL,
+    DURATION,
+    DYN,
+    FLOAT,
+    INT,
+    NULL,
+    STR,
+    TIME,
+    ListT,
+    Opt,
+    Record,
+    TVar,
+    Type,
+    has_list,
+    nullable,
+    strip,
+)
 
 STDLIB_MODULES = ("math", "collections", "datetime")
 
 # Value kinds whose plain text never needs CSV quoting or TSV escaping.
 _SAFE_TEXT = (INT, FLOAT, BOOL, TIME, DURATION)
-_OPT_CONVERTERS = {STR: "opt_str", INT: "opt_int", FLOAT: "opt_float", BOOL: "opt_bool", TIME: "opt_time",
+_OPT_CONVERTERS: dict[Type, str] = {STR: "opt_str", INT: "opt_int", FLOAT: "opt_float", BOOL: "opt_bool", TIME: "opt_time",
                    DURATION: "opt_duration"}
 
 
@@ -136,7 +152,7 @@ class Codegen:
             self.pipeline(prog.stages, body)
         run = ast.FunctionDef(name="run", args=ast.arguments(
             posonlyargs=[], args=[ast.arg("src"), ast.arg("rt")], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=self.hoisted + body or [ast.Pass()], decorator_list=[], returns=None, type_params=[])
+            body=self.hoisted + body or [ast.Pass()], decorator_list=[], returns=None)
         if self.sink == "yield" and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(run)):
             run.body.append(ast.If(test=P.const(False), body=[P.expr_stmt(ast.Yield(value=None))], orelse=[]))
         header: list[ast.stmt] = [ast.Import(names=[ast.alias("re")])] if self.regexes else []
@@ -144,8 +160,8 @@ class Codegen:
         for (module, fn), alias in sorted(self.imports.items()):
             by_module.setdefault(module, []).append((fn, alias))
         for module, names in by_module.items():
-            mod = module if module in STDLIB_MODULES else f"streamlang.runtime.{module}"
-            header.append(ast.ImportFrom(module=mod, names=[
+            path = module if module in STDLIB_MODULES else f"streamlang.runtime.{module}"
+            header.append(ast.ImportFrom(module=path, names=[
                 ast.alias(fn, None if fn == alias else alias) for fn, alias in names], level=0))
         mod = ast.Module(body=header + self.module_consts + [run], type_ignores=[])
         return ast.fix_missing_locations(mod)
@@ -218,13 +234,13 @@ class Codegen:
         self.loop = None
         self.start_loop(body, P.name(acc))
 
-    def close_loop(self, body: list[ast.stmt], before_loop: list[ast.stmt],
-                   after_loop: list[ast.stmt], results: ast.expr | None, out_type: Type,
+    def close_loop(self, body: list[ast.stmt], before_loop: Sequence[ast.stmt],
+                   after_loop: Sequence[ast.stmt], results: ast.expr | None, out_type: Type,
                    names: list[str] | None = None) -> None:
         """End the current loop: set-up goes before it, `after_loop` after it, then a
         new loop over `results` (or nothing, when the stage was the last)."""
         loop_stmt = body[-1]
-        body[-1:-1] = before_loop
+        body[-1:-1] = list(before_loop)
         assert body[-1] is loop_stmt
         self.block = body
         for s in after_loop:

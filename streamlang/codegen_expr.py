@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 from . import ir
 from . import pyast as P
 from .prelude import FUNCTIONS
-from .typesys import (BOOL, DURATION, DYN, FLOAT, INT, NULL, STR, TIME, ListT, Opt, Record, TVar, Type,
-                      nullable, strip)
+from .typesys import BOOL, DURATION, DYN, FLOAT, INT, NULL, STR, TIME, ListT, Opt, Record, TVar, Type, nullable, strip
 
 if TYPE_CHECKING:
     from .codegen import Codegen
@@ -112,9 +111,12 @@ def const(g: Codegen, e: ir.Const) -> ast.expr:
     return g.hoist(P.call(g.runtime("timefns", "parse_time"), P.const(v.isoformat())))  # type: ignore[attr-defined]
 
 
+CONVERT_NAMES: dict[Type, str] = {INT: "int", FLOAT: "float", STR: "str", BOOL: "bool", TIME: "time",
+                                  DURATION: "duration"}
+
+
 def convert_name(t: Type) -> str:
-    return {INT: "int", FLOAT: "float", STR: "str", BOOL: "bool", TIME: "time", DURATION: "duration"}.get(
-        strip(t), "str")
+    return CONVERT_NAMES.get(strip(t), "str")
 
 
 def truth(g: Codegen, value: ast.expr, t: Type) -> ast.expr:

@@ -24,7 +24,6 @@ def write(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool
     t = stage.info.inp
     fmt = stage.format
     header = header_line(fmt, t)
-    lines: list[ast.expr]
     if fmt == "table":
         rows = g.fresh("rows")
         g.emit(P.expr_stmt(P.method(P.name(rows), "append", P.list_(cells(g, t)))))
@@ -32,8 +31,8 @@ def write(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool
         names = rec.names if isinstance(rec, Record) else None
         numeric = [strip(ft) in (INT, FLOAT) for _, ft in rec.fields] if isinstance(rec, Record) else [
             strip(t) in (INT, FLOAT)]
-        header = P.list_([P.const(n) for n in names]) if names is not None else P.const(None)
-        rendered = P.call(g.runtime("values", "table"), header, P.name(rows),
+        names_ast = P.list_([P.const(n) for n in names]) if names is not None else P.const(None)
+        rendered = P.call(g.runtime("values", "table"), names_ast, P.name(rows),
                           P.list_([P.const(b) for b in numeric]))
         if last and g.sink == "write":
             g.need_write()

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from . import ir
-from .checker import Checker
 from .cache import load_run
+from .checker import Checker
 from .codegen import generate
+from .ir import Program as CheckedProgram
+from .ir import StageInfo, Write
 from .parser import parse_program
 from .runtime.run import Run, Site
 from .source import Source
@@ -19,9 +21,9 @@ from .typesys import DURATION, FLOAT, STR, TIME, ListT, Opt, Record, StreamT, Ty
 @dataclass
 class Compiled:
     source: Source
-    ir: ir.Program
+    ir: CheckedProgram
     module: ast.Module
-    sites: list[ir.StageInfo]
+    sites: list[StageInfo]
     run: Any
     code: Any = None
 
@@ -33,20 +35,21 @@ class Compiled:
         return [Site(s.name, self.source.location(s.span), stage_text(self.source, s)) for s in self.sites]
 
 
-def stage_text(source: Source, info: ir.StageInfo) -> str:
+def stage_text(source: Source, info: StageInfo) -> str:
     text = source.text[info.span.start:info.span.end]
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def check(source: Source, overrides: dict[str, str] | None = None, output_format: str | None = None) -> ir.Program:
+def check(source: Source, overrides: dict[str, str] | None = None,
+          output_format: str | None = None) -> CheckedProgram:
     program = Checker(source, overrides).check_program(parse_program(source))
     if output_format not in (None, "plain") and program.value is None and program.stages:
         last = program.stages[-1]
-        if not isinstance(last, ir.Write):
+        if not isinstance(last, Write):
             elem = program.type.elem if isinstance(program.type, StreamT) else program.type
-            info = ir.StageInfo(output_format, last.info.span, elem, STR)  # type: ignore[arg-type]
-            program.stages.append(ir.Write(info, output_format))  # type: ignore[arg-type]
+            info = StageInfo(output_format, last.info.span, elem, STR)  # type: ignore[arg-type]
+            program.stages.append(Write(info, output_format))  # type: ignore[arg-type]
             program.type = StreamT(STR)
     return program
 

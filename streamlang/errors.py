@@ -8,8 +8,8 @@ as one (`InternalError`), never dressed up as the user's mistake.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .source import Source, Span
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Union
 
 from .source import Span
-from .typesys import Type
+from .typesys import Record, Type
 
 # Expressions ---------------------------------------------------------------
 
@@ -261,7 +261,7 @@ class SplitFields:
     """`split SEP` / `words`, optionally `as SCHEMA`."""
     info: StageInfo
     sep: Expr | None
-    schema: Type | None
+    schema: Record | None
 
 
 @dataclass(frozen=True)
@@ -388,7 +388,7 @@ class Program:
     stages: list[Stage]
     type: Type  # stream<T>, or the value's type for a pipeline that is a plain value
     value: Expr | None = None  # set when the main job is a value, not a stream
-    bindings: dict[str, Type] = field(default_factory=dict)
+    bindings: dict[str, str] = field(default_factory=dict)  # name -> its type, as shown
 
 
 def duration_ms(d: timedelta) -> int:

@@ -8,9 +8,10 @@ module sees a lark object.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -150,7 +151,8 @@ def _syntax_diagnostic(source: Source, text: str, e: UnexpectedInput) -> Diagnos
         pos = len(source.text.rstrip())
         return Diagnostic(source, Span(pos, pos + 1), "unexpected end of input")
     if isinstance(e, UnexpectedCharacters):
-        ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+        at = e.pos_in_stream or 0
+        ch = text[at] if at < len(text) else ""
         hint = None
         if ch == '"':
             hint = "strings end on the line they start on; write a newline as \\n"
@@ -217,7 +219,7 @@ _FSTRING_PART = re.compile(r'\\u\{[0-9A-Fa-f]{1,6}\}|\\.|\{\{|\}\}|\{((?:[^}"]|"
 
 def fstring_parts(source: Source, token: Token) -> tuple[str | S.Expr, ...]:
     """Literal text and parsed `{expr}` parts of an f-string token."""
-    body_start = token.start_pos + 2
+    body_start = (token.start_pos or 0) + 2
     body = token.value[2:-1]
     parts: list[str | S.Expr] = []
     text: list[str] = []
@@ -248,8 +250,7 @@ def fstring_parts(source: Source, token: Token) -> tuple[str | S.Expr, ...]:
 # Tree -> syntax nodes ------------------------------------------------------
 
 def _span(x: Any) -> Span:
-    if isinstance(x, Token):
-        return Span(x.start_pos, x.end_pos)
+    """The span of a token or of a rule's `meta` (both have start_pos and end_pos)."""
     return Span(x.start_pos, x.end_pos)
 
 

@@ -9,11 +9,12 @@ every example.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 from . import pyast as P
-from .typesys import BOOL, DURATION, FLOAT, INT, STR, TIME, ListT, Opt, Type
+from .typesys import BOOL, FLOAT, INT, STR, TIME, ListT, Opt, Type
 
 
 class CodegenHooks(Protocol):

@@ -23,7 +23,7 @@ def string(value: str, braces: bool = False) -> str:
         elif ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F:
-            out.append("\\u{%X}" % ord(ch))
+            out.append(f"\\u{{{ord(ch):X}}}")
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'

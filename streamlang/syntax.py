@@ -10,7 +10,6 @@ from typing import Union
 
 from .source import Source, Span
 
-
 # Expressions ---------------------------------------------------------------
 
 @dataclass(frozen=True)

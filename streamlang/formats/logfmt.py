@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 
 _SPACE = " \t\n\r\f\v"  # what \s means under re.ASCII
-_NOT_PLAIN = re.compile(r"[\t\n\r\f\v\\]")  # whitespace other than ' ', or an escape
 _PAIR = re.compile(
     r"""([^\s="]++)                            # key
         (?:(=)(?:"((?:[^"\\]++|\\.)*+)"         # quoted value
@@ -53,11 +52,17 @@ def parse_logfmt(line: str) -> dict[str, str | None | bool]:
     """
     # Most lines have only spaces for whitespace and no escapes; str.split
     # reads those about twice as fast as a regex match per pair.
-    if _NOT_PLAIN.search(line) is None:
+    if _is_plain(line):
         pairs = _parse_plain(line)
         if pairs is not None:
             return pairs
     return _parse_any(line)
+
+
+def _is_plain(line: str) -> bool:
+    """No whitespace but ' ' and no escape; six `in` scans cost a fraction of one regex class search."""
+    return ("\\" not in line and "\t" not in line and "\n" not in line and "\r" not in line
+            and "\f" not in line and "\v" not in line)
 
 
 def _parse_plain(line: str) -> dict[str, str | None | bool] | None:

@@ -1,6 +1,7 @@
 """Text to typed values: schema fields (`split ... as`, patterns) and `-v` values."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from .core import to_bool
@@ -38,8 +39,9 @@ def from_text(text: str, type_: object) -> object:
     base = name.rstrip("?")
     if optional and text in ("", "-", "null"):
         return None
-    convert = {"str": str, "int": int, "float": float, "bool": to_bool, "time": parse_time,
-               "duration": parse_duration}.get(base)
+    converters: dict[str, Callable[[str], object]] = {
+        "str": str, "int": int, "float": float, "bool": to_bool, "time": parse_time, "duration": parse_duration}
+    convert = converters.get(base)
     if convert is None:
         raise ValueError(f"a value of type {name} cannot be set from the command line")
     try:

@@ -116,7 +116,7 @@ def compare(op: str, a: object, b: object) -> bool:
         return (a is None and b is None and op == "==") if op in ("==",) else False
     a, b = _coerce(a, b)
     try:
-        return bool(_CMP[op](a, b))
+        return bool(_CMP[op](a, b))  # type: ignore[arg-type]
     except TypeError:
         raise Reject(f"cannot compare {short(a)} with {short(b)}") from None
 

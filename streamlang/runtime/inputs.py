@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import BinaryIO, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from .core import Reject
 from .inputs import Input

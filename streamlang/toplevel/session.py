@@ -211,7 +211,7 @@ class Session:
 
     def val_line(self, name: str, shown: str, kept: list[str]) -> str:
         from .show import clip, literal
-        
+
         kind = binding_kind(shown)
         head = self.paint("kw", "val") + f" {name} : "
         if kind == "value":
@@ -226,7 +226,7 @@ class Session:
 
     def main_answer(self, text: str, program: ir.Program, rows: int, check: Callable[[], None]) -> list[str]:
         from .show import clip, literal
-        
+
         if program.value is not None:
             value = self.evaluate(self.prefix() + text)
             return [self.paint("kw", "-") + " : " + self.paint("type", str(program.type)) + " = "
@@ -286,7 +286,7 @@ class Session:
     def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[str]:
         from .show import render_table
         from .toprun import ToplevelRun
-        
+
         compiled = self.build(text, sink="yield")
         elem = compiled.ir.type.elem  # type: ignore[attr-defined]
         out = [self.paint("kw", "-") + " : " + self.paint("type", str(compiled.ir.type))]
@@ -378,7 +378,7 @@ class Session:
         """What the toplevel would answer for the pipeline under the cursor, up to the
         stage the cursor is in, without keeping anything. None: nothing to show."""
         from .text import as_pipeline, last_statement, upto_stage
-        
+
         head, stage, total = upto_stage(text, cursor)
         if not head.strip() or head.lstrip().startswith(":"):
             return None
@@ -428,7 +428,7 @@ class Session:
     def _sample_keys(self, program: str) -> list[str]:
         """Keys of schema-less records, as the first elements of the sample have them."""
         from .toprun import ToplevelRun
-        
+
         try:
             compiled = self.build(program, sink="yield")
         except Answered:
@@ -590,7 +590,7 @@ class Session:
 
     def cmd_run(self, arg: str) -> Reply:
         """The last pipeline over the whole input: into a file (`> FILE`) or a temporary one to page."""
-        
+
         if self.last_pipeline is None:
             return self.no_pipeline()
         target = None
