@@ -310,6 +310,9 @@ class Checker:
                 self.fail(stages[0].span, "a stream must start with a source (`lines \"PATH\"` or `stdin`)")
         assert elem is not None
         for stage in rest:
+            if isinstance(stage, S.JoinStage) and not (len(out) == 1 and isinstance(out[0], ir.ReadInput)):
+                self.fail(stage.span, "`join` works on input lines: it must come right after the input",
+                          "put it first: `join r\"^\\s\" | ...`")
             if is_source(stage, scope):
                 self.fail(stage.span, "a source can only start a pipeline",
                           "to read more files, name them on the command line")
@@ -385,6 +388,10 @@ class Checker:
                 return self.check_extract(stage, scope, elem)
             case S.ExprStage():
                 return self.check_user_stage(stage, scope, elem)
+            case S.JoinStage():
+                self.expect_str_input(stage, "join", elem)
+                self.compile_regex(stage.regex, stage.regex_span)
+                return [ir.JoinLines(self.info(stage, "join", elem, STR), stage.regex)], STR
             case S.LinesStage():
                 self.fail(stage.span, "a source can only start a pipeline")
         raise AssertionError(stage)
@@ -697,6 +704,16 @@ class Checker:
             schema = Record(tuple((n, parse_type_name(t)) for n, t in FORMATS[fmt].fields))
             return [ir.ParseRegex(self.info(stage, "parse " + fmt, elem, schema), spec.regex,
                                   spec.groups, schema, search=False, format=fmt)], schema
+        if fmt == "syslog":
+            if stage.schema is not None:
+                self.fail(stage.schema.span, "the `syslog` format has a fixed schema",
+                          "pick fields with `select` after it")
+            schema = Record(tuple((n, parse_type_name(t)) for n, t in FORMATS[fmt].fields))
+            return [ir.ParseFormat(self.info(stage, "parse syslog", elem, schema), fmt, schema)], schema
+        if fmt in ("json", "logfmt", "csv", "tsv"):
+            given = None if stage.schema is None else self.schema(stage.schema, scope)
+            out: Type = given if given is not None else DYN
+            return [ir.ParseFormat(self.info(stage, "parse " + fmt, elem, out), fmt, given)], out
         known = list(FORMATS)
         hint = did_you_mean(fmt, known)
         self.fail(stage.format_span, f"unknown format `{fmt}`", hint or "formats: " + ", ".join(known))

@@ -91,6 +91,8 @@ class Codegen:
         self.elem = Val(STR)
         self.loop: Loop | None = None
         self.lineno_expr: ast.expr = P.const(None)
+        # Run once the input is exhausted (a CSV record left open is reported).
+        self.source_epilogue: list[ast.stmt] = []
 
     # names and module-level things ------------------------------------------
 
@@ -173,7 +175,10 @@ class Codegen:
             self.sites.append(stage.info)
             self.site = len(self.sites)
             if isinstance(stage, ir.ReadInput):
-                self.open_source(stage, body)
+                join = stages[i + 1] if i + 1 < len(stages) and isinstance(stages[i + 1], ir.JoinLines) else None
+                self.open_source(stage, body, join)
+                continue
+            if isinstance(stage, ir.JoinLines):
                 continue
             if self.loop is None:
                 self.start_loop(body, P.list_([self.materialize()]))
@@ -185,10 +190,13 @@ class Codegen:
                 return
         self.finish(body)
 
-    def open_source(self, stage: ir.ReadInput, body: list[ast.stmt]) -> None:
+    def open_source(self, stage: ir.ReadInput, body: list[ast.stmt], join: ir.JoinLines | None) -> None:
+        self.block = body
         if stage.path is not None:
-            self.block = body
             self.emit(P.assign("src", P.method(P.name("rt"), "open", self.expr(stage.path))))
+        if join is not None:
+            self.emit(P.assign("src", P.call(self.runtime("readers", "join_lines"), P.name("src"),
+                                              P.const(join.regex))))
         chunk, n, line = "chunk", "n", "line"
         inner: list[ast.stmt] = []
         target = ast.Tuple(elts=[P.store(n), P.store(line)], ctx=ast.Store())
@@ -242,6 +250,8 @@ class Codegen:
         loop_stmt = body[-1]
         body[-1:-1] = list(before_loop)
         assert body[-1] is loop_stmt
+        if self.loop is not None and self.loop.in_source:
+            body.extend(self.source_epilogue)
         self.block = body
         for s in after_loop:
             self.emit(s)
@@ -254,6 +264,8 @@ class Codegen:
         """Hand the final element to the sink."""
         if self.loop is None:
             return
+        if self.loop.in_source:
+            body.extend(self.source_epilogue)
         if self.sink == "yield":
             self.emit(P.expr_stmt(ast.Yield(value=self.materialize())))
             return
@@ -353,7 +365,7 @@ class Codegen:
             case ir.ReadInput():
                 raise AssertionError("a source in the middle of a pipeline")
             case ir.ParseFormat():
-                from .codegen_write import parse_format
+                from .codegen_formats import parse_format
                 parse_format(self, stage, body)
         return False
 

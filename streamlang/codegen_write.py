@@ -114,7 +114,3 @@ def row_text(g: Codegen, fmt: str, t: Type) -> ast.expr:
     if fmt == "csv" and len(parts) == 1:
         return P.call(g.runtime("values", "csv_row"), P.list_(parts))
     return P.method(P.const(sep), "join", P.list_(parts))
-
-
-def parse_format(g: Codegen, stage: ir.ParseFormat, body: list[ast.stmt]) -> None:
-    raise NotImplementedError(stage.format)

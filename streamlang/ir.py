@@ -285,6 +285,13 @@ class ParseFormat:
 
 
 @dataclass(frozen=True)
+class JoinLines:
+    """Continuation lines joined to the line before them (only right on the input)."""
+    info: StageInfo
+    regex: str
+
+
+@dataclass(frozen=True)
 class Limit:
     """take / drop / tail."""
     info: StageInfo
@@ -368,7 +375,7 @@ class Write:
     format: str
 
 
-Stage = Union[ReadInput, Map, Where, SplitFields, ParseRegex, ParseFormat, Limit, Sort, Top, Uniq,
+Stage = Union[ReadInput, Map, Where, SplitFields, ParseRegex, ParseFormat, JoinLines, Limit, Sort, Top, Uniq,
               Summarize, Fold, Enumerate, Flatten, Write]
 
 

@@ -348,6 +348,12 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             regex = unescape(self.source, tok.value[1:-1], tok.start_pos + 1)
         return S.ExtractStage(_span(meta), regex, _span(tok), schema)
 
+    def join_stage(self, meta, c):
+        tok = c[0]
+        regex = tok.value[2:-1] if tok.type == "RAW_STRING" else unescape(
+            self.source, tok.value[1:-1], tok.start_pos + 1)
+        return S.JoinStage(_span(meta), regex, _span(tok))
+
     def simple_stage(self, meta, c):
         return S.SimpleStage(_span(meta), str(c[0]))
 

@@ -400,3 +400,32 @@ FORMATS: dict[str, FormatDoc] = {f.name: f for f in [
                   '127.0.0.1 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 5\n',
                   "2015-05-17T10:05:03+00:00\n")),
 ]}
+
+
+FORMATS.update({f.name: f for f in [
+    FormatDoc("syslog", (("time", "time"), ("host", "str"), ("app", "str"), ("pid", "int?"), ("message", "str")),
+              "Syslog lines: RFC 3164 (`Nov 27 03:20:01 host app[pid]: message`; the year is the file's, "
+              "and times are UTC), rsyslog's ISO form, and RFC 5424.",
+              _ex("parse syslog | select .app, .pid, .message",
+                  "Nov 27 03:20:01 web1 sshd[812]: Accepted publickey for deploy\n",
+                  "sshd\t812\tAccepted publickey for deploy\n")),
+    FormatDoc("logfmt", (), "`key=value` pairs (quoted values may hold spaces and escapes); a `dyn` record, "
+                            "or typed fields with `as`.",
+              _ex('parse logfmt | where .status == 500 | map .path',
+                  'level=info path=/ status=200\nlevel=error path="/api/x" status=500\n', "/api/x\n")),
+    FormatDoc("json", (), "One JSON value per line (JSON Lines): a `dyn` value whose fields are reached with "
+                          "`.a.b`; integers stay exact; blank lines are skipped.",
+              _ex("parse json | map .user.id + 1", '{"user": {"id": 123456789012345678901}}\n',
+                  "123456789012345678902\n")),
+    FormatDoc("csv", (), "CSV (RFC 4180, quoted fields may span lines) with its header as the first record "
+                         "of each file; `dyn` records, or typed fields with `as`.",
+              _ex("parse csv as {name: str, n: int} | map .n * 2", "name,n\nx,21\n", "42\n")),
+    FormatDoc("tsv", (), "Tab-separated values (with `\\t \\n \\r \\\\` escapes) and a header line.",
+              _ex("parse tsv | map .b", "a\tb\n1\t2\n", "2\n")),
+]})
+
+STAGES["join"] = StageDoc(
+    "join", 'join r"REGEX"', "stage<str, str>",
+    "Joins each line matching REGEX to the line before it (with a newline), so a stack trace is one "
+    "element; only directly on the input.",
+    _ex('join r"^\\s" | count', "Error: boom\n  at a()\n  at b()\nok\n", "2\n"))

@@ -300,6 +300,14 @@ class ExtractStage:
 
 
 @dataclass(frozen=True)
+class JoinStage:
+    """`join r"^\\s"`: lines matching the regex continue the line before them."""
+    span: Span
+    regex: str
+    regex_span: Span
+
+
+@dataclass(frozen=True)
 class SimpleStage:
     """Stages without arguments: stdin enumerate flatten csv tsv json table."""
     span: Span
@@ -315,7 +323,7 @@ class ExprStage:
 
 Stage = Union[MapStage, WhereStage, SelectStage, DeriveStage, TakeStage, SortStage, TopStage,
               UniqStage, CountStage, SummarizeStage, FoldStage, LinesStage, SplitStage, ParseStage,
-              PatternStage, ExtractStage, SimpleStage, ExprStage]
+              PatternStage, ExtractStage, JoinStage, SimpleStage, ExprStage]
 
 
 # Statements ----------------------------------------------------------------

@@ -57,6 +57,8 @@ class Input:
         self.name = "-"
         self.start = 1
         self.lines_read = 0
+        self.file_no = 0  # counts the files begun, so readers with a header notice a new one
+        self.mtime: float | None = None
         self.failed = False
         self._raw: str | None = None
 
@@ -69,6 +71,11 @@ class Input:
                 self.report(f"cannot read {path}: {e.strerror or e}")
                 continue
             self.name = "-" if path == "-" else path
+            self.file_no += 1
+            try:
+                self.mtime = None if path == "-" else os.stat(path).st_mtime
+            except OSError:
+                self.mtime = None
             try:
                 yield from self._chunks(stream, path)
             finally:

@@ -106,8 +106,9 @@ class Run:
 
     # rejections ----------------------------------------------------------
 
-    def reject(self, e: BaseException, n: int | None, line: str | None) -> None:
-        site = self.site_of(e)
+    def reject(self, e: BaseException, n: int | None, line: str | None, site: int | None = None) -> None:
+        if site is None:
+            site = self.site_of(e)
         reason = reason_of(e)
         src = self.current
         where = f"{src.name if src and src.name != '-' else '<stdin>'}:{n}" if n is not None else "(after grouping)"
