@@ -6,10 +6,11 @@ Generates the input once into bench/out/ (cached by seed, size and generator
 version), runs every task of bench/tasks.toml with sl, the hand-written Python
 script, and mawk/gawk/Miller where installed — interleaved, round after round,
 so that a slow moment of the machine hits every tool alike — and prints a
-Markdown report: median wall time, ratio to the Python script, peak RSS, and
-whether the output equals the Python script's. Then the start-up cost of
-`sl 'take 1' < /dev/null` over bare `python -c pass`, and the peak RSS of a
-streaming pipeline over the file and over four times the file.
+Markdown report: median wall and CPU time, their ratios to the Python
+script's, peak RSS, and whether the output equals the Python script's.
+Then the start-up cost of `sl 'take 1' < /dev/null` over bare
+`python -c pass`, and the peak RSS of a streaming pipeline over empty input,
+the file, and four times the file.
 
 Exit status: 0, or 1 when any tool failed or printed something other than the
 Python baseline (the table says MISMATCH), or 2 for a usage error. Missed
@@ -380,10 +381,16 @@ def run_startup(sl: Tool, runs: int, scratch: Path) -> dict[str, list[Run]]:
 
 
 def run_memory(sl: Tool, data: Path, scratch: Path) -> list[tuple[int, Run]]:
-    """Peak RSS of a streaming pipeline over the file once and four times (files are read in order)."""
+    """Peak RSS of a streaming pipeline over no input, the file, and four times the file.
+
+    Empty input goes first: it is sl's floor for this program, and it takes
+    whatever one-off cost a first run of a program has, so that the two
+    real sizes compare like with like. (Files are read in order, so four
+    copies are four times the input without four times the disk.)
+    """
     results = []
-    for copies in (1, 4):
-        argv = [sl.exe, MEMORY_PROGRAM, *[str(data)] * copies]
+    for copies in (0, 1, 4):
+        argv = [sl.exe, MEMORY_PROGRAM, *([str(data)] * copies if copies else [os.devnull])]
         results.append((copies, measure(argv, scratch / f"memory-{copies}.out", stderr=scratch / "memory.err")))
     return results
 
@@ -484,7 +491,7 @@ def memory_section(results: list[tuple[int, Run]], lines: int, data_mb: float) -
     rows = [(f"`sl '{MEMORY_PROGRAM}' FILE...` (target ≤ {MEMORY_TARGET_MB:.0f} MB = {target_mib:.1f} MiB "
              "at any input size)"), "", "| input | peak RSS MiB | |", "| --- | ---: | --- |"]
     for copies, run in results:
-        what = f"{copies * lines:,} lines ({copies} × {data_mb:.0f} MB)"
+        what = f"{copies * lines:,} lines ({copies} × {data_mb:.0f} MB)" if copies else "empty input (first)"
         if run.status != 0:
             rows.append(f"| {what} | – | FAILED (exit {run.status}) |")
         else:

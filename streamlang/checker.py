@@ -703,7 +703,7 @@ class Checker:
             spec = regex_formats.FORMATS[fmt]
             schema = Record(tuple((n, parse_type_name(t)) for n, t in FORMATS[fmt].fields))
             return [ir.ParseRegex(self.info(stage, "parse " + fmt, elem, schema), spec.regex,
-                                  spec.groups, schema, search=False, format=fmt)], schema
+                                  spec.groups, schema, search=False, format=fmt, fast=spec.fast)], schema
         if fmt == "syslog":
             if stage.schema is not None:
                 self.fail(stage.schema.span, "the `syslog` format has a fixed schema",

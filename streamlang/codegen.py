@@ -425,7 +425,11 @@ class Codegen:
         text = self.materialize()
         m = self.fresh("m")
         how = "search" if stage.search else "fullmatch"
-        self.emit(P.assign(m, P.method(rx, how, text)))
+        found = P.method(rx, how, text)
+        if stage.fast is not None:
+            text = self.assign(text, "line")
+            found = P.or_(P.method(self.regex(P.const(stage.fast)), how, text), P.method(rx, how, text))
+        self.emit(P.assign(m, found))
         what = f"the {stage.format} format" if stage.format else (
             "the regex" if stage.search else "the pattern")
         self.emit(ast.If(test=P.is_none(P.name(m)), body=[self.reject(P.const(f"does not match {what}"))],

@@ -14,17 +14,25 @@ _REQUEST = r'"(?:(\S+) (\S+) (\S+)|[^"\\]*(?:\\.[^"\\]*)*)"'
 _COMMON = r'(\S+) (\S+) (\S+) \[([^\]]+)\] ' + _REQUEST + r' (\d{3}) (\d+|-)'
 
 
+# What nearly every line looks like, tried first because it matches about
+# twice as fast; its groups are numbered as the full regex's are. A line it
+# does not take (an escaped quote, an odd request) goes to the full regex.
+_PLAIN_COMMON = r'([^ ]+) ([^ ]+) ([^ ]+) \[([^\]]+)\] "([^ "]+) ([^ "]+) ([^ "]+)" ([0-9]{3}) ([0-9]+|-)'
+
+
 @dataclass(frozen=True)
 class RegexFormat:
     regex: str
     groups: tuple[int, ...]
+    fast: str | None = None
 
 
-_COMBINED = RegexFormat(_COMMON + r'(?: ' + _QUOTED + ' ' + _QUOTED + r')?', tuple(range(1, 12)))
+_COMBINED = RegexFormat(_COMMON + r'(?: ' + _QUOTED + ' ' + _QUOTED + r')?', tuple(range(1, 12)),
+                        _PLAIN_COMMON + r' "([^"]*)" "([^"]*)"')
 
 FORMATS = {
     "apache": _COMBINED,
     "combined": _COMBINED,
     "nginx": _COMBINED,
-    "common": RegexFormat(_COMMON, tuple(range(1, 10))),
+    "common": RegexFormat(_COMMON, tuple(range(1, 10)), _PLAIN_COMMON),
 }
