@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, NoReturn, Union
+from typing import Any, Callable, NoReturn, Union
 
 from . import ir
 from . import syntax as S
@@ -126,8 +126,12 @@ SCHEMA_TYPES = (STR, INT, FLOAT, BOOL, TIME, DURATION)
 
 
 class Checker:
-    def __init__(self, source: Source, overrides: dict[str, str] | None = None):
+    def __init__(self, source: Source, overrides: dict[str, str] | None = None,
+                 peek: Callable[[], str | None] | None = None):
         self.source = source
+        # Reads the first input line, so that `parse csv` on files knows its header's fields.
+        self.peek = peek
+        self.on_input = False
         self.globals: list[ir.Global] = []
         self.ids = itertools.count()
         self.overrides = dict(overrides or {})
@@ -309,7 +313,9 @@ class Checker:
             else:
                 self.fail(stages[0].span, "a stream must start with a source (`lines \"PATH\"` or `stdin`)")
         assert elem is not None
-        for stage in rest:
+        for i, stage in enumerate(rest):
+            self.on_input = main and i == 0 and len(out) == 1 and isinstance(out[0], ir.ReadInput) \
+                and out[0].path is None
             if isinstance(stage, S.JoinStage) and not (len(out) == 1 and isinstance(out[0], ir.ReadInput)):
                 self.fail(stage.span, "`join` works on input lines: it must come right after the input",
                           "put it first: `join r\"^\\s\" | ...`")
@@ -712,11 +718,28 @@ class Checker:
             return [ir.ParseFormat(self.info(stage, "parse syslog", elem, schema), fmt, schema)], schema
         if fmt in ("json", "logfmt", "csv", "tsv"):
             given = None if stage.schema is None else self.schema(stage.schema, scope)
+            if given is None and fmt in ("csv", "tsv") and self.on_input:
+                given = self.header_schema(fmt)
             out: Type = given if given is not None else DYN
             return [ir.ParseFormat(self.info(stage, "parse " + fmt, elem, out), fmt, given)], out
         known = list(FORMATS)
         hint = did_you_mean(fmt, known)
         self.fail(stage.format_span, f"unknown format `{fmt}`", hint or "formats: " + ", ".join(known))
+
+    def header_schema(self, fmt: str) -> Record | None:
+        """The fields of the input's CSV/TSV header, as `dyn` values, when the first file can be read."""
+        line = self.peek() if self.peek is not None else None
+        if not line:
+            return None
+        from .formats.delimited import CsvReader, header_fields, parse_tsv
+        try:
+            fields = CsvReader(",").feed(line) if fmt == "csv" else parse_tsv(line)
+            names = header_fields(fields or [])
+        except ValueError:
+            return None
+        if not all(n.isidentifier() for n in names):
+            return None
+        return Record(tuple((n, DYN) for n in names))
 
     def check_pattern(self, stage: S.PatternStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
         self.expect_str_input(stage, "parse", elem)

@@ -166,11 +166,25 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
     from .driver import build
     from .source import Source
     compiled = build(Source(text, name), overrides=options["vars"], output_format=opts.output,  # type: ignore[arg-type]
-                     sink=options["sink"])  # type: ignore[arg-type]
+                     sink=options["sink"], peek=lambda: _first_line(opts.files))  # type: ignore[arg-type]
     run_sites = compiled.run_sites()
     if plain_run:
         cache.store(k, compiled.code, [[s.name, s.location, s.text] for s in run_sites])
     return compiled, compiled.run, run_sites
+
+
+def _first_line(files: list[str]) -> str | None:
+    """The first line of the first input file (never of stdin, which cannot be read twice)."""
+    from .runtime.inputs import expand, open_binary
+    for path in expand(files):
+        if path == "-":
+            return None
+        try:
+            with open_binary(path) as f:
+                return f.readline(1 << 16).decode("utf-8", "surrogateescape").rstrip("\r\n").lstrip("\ufeff")
+        except (OSError, EOFError):
+            return None
+    return None
 
 
 def _run(text: str, name: str, opts: argparse.Namespace) -> int:

@@ -175,8 +175,8 @@ class Codegen:
             self.sites.append(stage.info)
             self.site = len(self.sites)
             if isinstance(stage, ir.ReadInput):
-                join = stages[i + 1] if i + 1 < len(stages) and isinstance(stages[i + 1], ir.JoinLines) else None
-                self.open_source(stage, body, join)
+                after = stages[i + 1] if i + 1 < len(stages) else None
+                self.open_source(stage, body, after if isinstance(after, ir.JoinLines) else None)
                 continue
             if isinstance(stage, ir.JoinLines):
                 continue
@@ -425,7 +425,7 @@ class Codegen:
         text = self.materialize()
         m = self.fresh("m")
         how = "search" if stage.search else "fullmatch"
-        found = P.method(rx, how, text)
+        found: ast.expr = P.method(rx, how, text)
         if stage.fast is not None:
             text = self.assign(text, "line")
             found = P.or_(P.method(self.regex(P.const(stage.fast)), how, text), P.method(rx, how, text))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from . import ir
 from . import pyast as P
 from .codegen_expr import convert_name
-from .typesys import Opt, Record, strip
+from .typesys import DYN, Opt, Record, strip
 
 if TYPE_CHECKING:
     from .codegen import Codegen
@@ -53,9 +53,14 @@ def parse_format(g: Codegen, stage: ir.ParseFormat, body: list[ast.stmt]) -> Non
     if stage.schema is None:
         g.set_elem(stage.info.out, P.name(value))
         return
-    fields = []
+    fields: list[ast.expr] = []
+    assert isinstance(stage.schema, Record)
     for name, t in stage.schema.fields:
         optional = isinstance(t, Opt)
+        if strip(t) == DYN:
+            # A field known from the header: kept as it is, converted where used.
+            fields.append(P.method(P.name(value), "get", P.const(name)))
+            continue
         raw = P.call(g.runtime("readers", "field"), P.name(value), P.const(name), P.const(optional),
                      P.const(fmt in TEXT_FORMATS))
         convert = g.runtime("dynamic", "to_" + convert_name(strip(t)))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from . import ir
 from . import pyast as P
 from .codegen_expr import jsonable, nested, plain
-from .typesys import FLOAT, INT, ListT, Record, Type, strip
+from .typesys import DYN, FLOAT, INT, ListT, Record, Type, strip
 
 if TYPE_CHECKING:
     from .codegen import Codegen
@@ -92,6 +92,10 @@ def cells(g: Codegen, t: Type) -> list[ast.expr]:
 def row_text(g: Codegen, fmt: str, t: Type) -> ast.expr:
     if fmt == "json":
         return P.call(g.runtime("values", "dumps"), jsonable(g, g.materialize(), t))
+    if strip(t) == DYN:
+        lines = g.fresh("dyn_lines")
+        g.hoisted.append(P.assign(lines, P.call(g.runtime("values", "DynLines"), P.const(fmt))))
+        return P.call(P.name(lines), g.materialize())
     quote = g.runtime("values", "csv_field" if fmt == "csv" else "tsv_field")
     sep = "," if fmt == "csv" else "\t"
 

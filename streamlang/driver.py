@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +42,8 @@ def stage_text(source: Source, info: StageInfo) -> str:
 
 
 def check(source: Source, overrides: dict[str, str] | None = None,
-          output_format: str | None = None) -> CheckedProgram:
-    program = Checker(source, overrides).check_program(parse_program(source))
+          output_format: str | None = None, peek: Callable[[], str | None] | None = None) -> CheckedProgram:
+    program = Checker(source, overrides, peek).check_program(parse_program(source))
     if output_format not in (None, "plain") and program.value is None and program.stages:
         last = program.stages[-1]
         if not isinstance(last, Write):
@@ -55,8 +55,8 @@ def check(source: Source, overrides: dict[str, str] | None = None,
 
 
 def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
-          sink: str = "yield", fuse: bool = True) -> Compiled:
-    program = check(source, overrides, output_format)
+          sink: str = "yield", fuse: bool = True, peek: Callable[[], str | None] | None = None) -> Compiled:
+    program = check(source, overrides, output_format, peek)
     module, sites = generate(program, sink=sink, fuse=fuse)
     code = builtins.compile(module, "<streamlang>", "exec")
     return Compiled(source, program, module, sites, load_run(code), code)

@@ -267,7 +267,7 @@ def sparkline(values: Sequence[Number | None], ascii: bool = False) -> str:
     present = [v for v in exact if v is not None]
     if not present:
         return " " * len(values)
-    low, high = min(min(present), 0), max(max(present), 0)
+    low, high = min(min(present), Fraction(0)), max(max(present), Fraction(0))
     out = []
     for v in exact:
         if v is None:

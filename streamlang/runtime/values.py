@@ -106,3 +106,28 @@ def table(header: list[str] | None, rows: list[list[str]], numeric: list[bool]) 
         out.append("  ".join("-" * w for w in widths))
     out.extend(line(r, True) for r in rows)
     return out
+
+
+class DynLines:
+    """CSV or TSV lines for `dyn` values (schema-less json, logfmt, csv): a record's
+    header comes from the first record's keys, and later records follow it."""
+
+    def __init__(self, fmt: str):
+        self.sep = "," if fmt == "csv" else "\t"
+        self.quote = csv_field if fmt == "csv" else tsv_field
+        self.header: list[str] | None = None
+
+    def __call__(self, v: object) -> str:
+        prefix = ""
+        if isinstance(v, dict):
+            if self.header is None:
+                self.header = list(v.keys())
+                prefix = self.join(self.header) + "\n"
+            return prefix + self.join([nested(v.get(k)) for k in self.header])
+        if isinstance(v, (list, tuple)):
+            return self.join([nested(x) for x in v])
+        return self.join([plain(v)])
+
+    def join(self, cells: list[str]) -> str:
+        row = [self.quote(c) for c in cells]
+        return csv_row(row) if self.sep == "," else "\t".join(row)
