@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, NoReturn, Union
+from typing import Any, NoReturn, Union
 
 from . import ir
 from . import syntax as S

@@ -86,10 +86,20 @@ class Program:
     def python_source(self) -> str:
         return self._compiled.python_source
 
-    def run(self, lines: Iterable[str]) -> Iterator[Any]:
+    def rejections(self) -> str | None:
+        """The rejection report of the last `run`, as the command line prints it."""
+        rt = getattr(self, "_last_run", None)
+        return rt.summary() if rt is not None else None
+
+    def run(self, lines: Iterable[str], strict: bool = False) -> Iterator[Any]:
         """The program's output for these input lines, as Python values
-        (records as dicts, `time` as datetime, `duration` as timedelta, null as None)."""
-        rt = Run(self._compiled.run_sites())
+        (records as dicts, `time` as datetime, `duration` as timedelta, null as None).
+
+        Rejected lines are skipped and counted (`rejections()` describes them
+        afterwards); with `strict=True` the first one raises `StrictFailure`.
+        """
+        rt = Run(self._compiled.run_sites(), strict=strict, err=lambda text: None)
+        self._last_run = rt
         src = _LinesInput(lines)
         rt.inputs.append(src)  # type: ignore[arg-type]
         rt.current = src  # type: ignore[assignment]
@@ -107,6 +117,8 @@ class _LinesInput:
         self.name = "-"
         self.start = 1
         self.lines_read = 0
+        self.file_no = 1
+        self.mtime: float | None = None
 
     def __iter__(self) -> Iterator[list[str]]:
         batch: list[str] = []

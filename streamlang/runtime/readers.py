@@ -8,7 +8,7 @@ the end of a file.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..formats.delimited import CsvReader, header_fields, parse_tsv
@@ -55,7 +55,7 @@ class Syslog:
         if self.src.file_no != self.file_no:
             self.file_no = self.src.file_no
             mtime = self.src.mtime
-            now = datetime.now(timezone.utc) if mtime is None else datetime.fromtimestamp(mtime, timezone.utc)
+            now = datetime.now(UTC) if mtime is None else datetime.fromtimestamp(mtime, UTC)
             self.year = now.year if mtime is None else syslog_year_for(mtime)
             self.limit = now + timedelta(days=1)
         try:
