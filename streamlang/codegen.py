@@ -91,6 +91,7 @@ class Codegen:
         self.elem = Val(STR)
         self.loop: Loop | None = None
         self.lineno_expr: ast.expr = P.const(None)
+        self.rest: list[ir.Stage] = []
         # Run once the input is exhausted (a CSV record left open is reported).
         self.source_epilogue: list[ast.stmt] = []
 
@@ -186,6 +187,7 @@ class Codegen:
                 # The unfused reference: every stage reads a list the previous one made.
                 self.barrier_to_list(body)
             rest = stages[i + 1:]
+            self.rest = rest
             if self.stage(stage, body, last=not rest):
                 return
         self.finish(body)
@@ -379,10 +381,18 @@ class Codegen:
 
     def split(self, stage: ir.SplitFields) -> None:
         text = self.materialize()
-        if stage.sep is None:
+        sep = P.const(None) if stage.sep is None else self.expr(stage.sep)
+        most = None
+        if stage.schema is None and self.fuse:
+            from .codegen_uses import max_index_used
+            most = max_index_used(self.rest)
+        if most is not None:
+            # Only `_[most]` and before are read: split no further.
+            parts = P.method(text, "split", sep, P.const(most + 1))
+        elif stage.sep is None:
             parts = P.method(text, "split")
         else:
-            parts = P.method(text, "split", self.expr(stage.sep))
+            parts = P.method(text, "split", sep)
         if stage.schema is None:
             self.set_elem(stage.info.out, parts)
             return

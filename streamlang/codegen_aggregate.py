@@ -76,11 +76,15 @@ def finish_group(g: Codegen, stage: ir.Summarize, slots: list[Agg], st: ast.expr
 
 def count_by(g: Codegen, stage: ir.Summarize, body: list[ast.stmt], key: ast.expr, k: str, c: str) -> None:
     counts = g.fresh("counts")
-    get = g.fresh("get")
     kv = g.assign(key, "key")
-    g.emit(ast.Assign(targets=[ast.Subscript(value=P.name(counts), slice=kv, ctx=ast.Store())],
-                      value=P.binop(P.call(P.name(get), kv, P.const(0)), ast.Add(), P.const(1))))
-    before = [P.assign(counts, ast.Dict(keys=[], values=[])), P.assign(get, P.attr(P.name(counts), "get"))]
+    slot = ast.Subscript(value=P.name(counts), slice=kv, ctx=ast.Store())
+    # A new key raises KeyError once; every later one is a plain `+= 1`.
+    g.emit(ast.Try(body=[ast.AugAssign(target=slot, op=ast.Add(), value=P.const(1))],
+                   handlers=[ast.ExceptHandler(type=P.name("KeyError"), name=None, body=[
+                       ast.Assign(targets=[ast.Subscript(value=P.name(counts), slice=kv, ctx=ast.Store())],
+                                  value=P.const(1))])],
+                   orelse=[], finalbody=[]))
+    before = [P.assign(counts, ast.Dict(keys=[], values=[]))]
     g.close_loop(body, before, [], P.method(P.name(counts), "items"), stage.info.out, [k, c])
     g.locals[stage.aggs[0].id] = P.name(c)
     values = key_slots(stage, k) + [g.expr(e) for _, e in stage.outputs]

@@ -64,6 +64,9 @@ PROGRAMS = [
     'split "," as {a: str, n: int} | fold 0 (fun acc x -> acc + x.n)',
     'split "," as {a: str, n: int?} | where .n != null | summarize avg(.n), p50(.n)',
     'map lower(_) | where _ ~ r"^[a-c]" | count',
+    'words | where _[1] != "x" | map _[2]',
+    'split "," | count by k = _[1]',
+    'split "-" | where len(_) > 1 | map _[0]',
 ]
 
 lines = st.lists(st.one_of(

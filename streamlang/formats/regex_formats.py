@@ -17,7 +17,7 @@ _COMMON = r'(\S+) (\S+) (\S+) \[([^\]]+)\] ' + _REQUEST + r' (\d{3}) (\d+|-)'
 # What nearly every line looks like, tried first because it matches about
 # twice as fast; its groups are numbered as the full regex's are. A line it
 # does not take (an escaped quote, an odd request) goes to the full regex.
-_PLAIN_COMMON = r'([^ ]+) ([^ ]+) ([^ ]+) \[([^\]]+)\] "([^ "]+) ([^ "]+) ([^ "]+)" ([0-9]{3}) ([0-9]+|-)'
+_PLAIN_COMMON = r'(\S+) (\S+) (\S+) \[([^\]]+)\] "([^\s"]+) ([^\s"]+) ([^\s"]+)" ([0-9]{3}) ([0-9]+|-)'
 
 
 @dataclass(frozen=True)

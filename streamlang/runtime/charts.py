@@ -19,8 +19,9 @@ Rendering rules, so that charts stay honest and readable:
   line: negative bars grow leftwards from it, positive ones rightwards, on one
   common scale. Terminals only have left-aligned eighth blocks, so a leftward
   bar ends in a half block `▐` (half-cell resolution) instead of an eighth.
-- Labels take at most two fifths of the width; a longer one is shortened with
-  `…`. Widths are counted in terminal cells: East Asian wide characters count
+- The value follows its bar. Labels take at most two fifths of the width; a
+  longer one is shortened with `…` (a histogram's time labels only when
+  nothing else would fit). Widths are counted in terminal cells: East Asian wide characters count
   two, combining marks none. Control characters in labels are drawn as `�`
   (tabs as spaces), so a label can neither break a line nor reach the terminal
   as an escape sequence.

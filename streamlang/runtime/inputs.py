@@ -1,19 +1,23 @@
 """Reading input: files in order, `-` for stdin, directories, compressed files.
 
-Input is read in large binary chunks and cut at the last newline, so a
-multi-byte character is never split, and decoded with `surrogateescape`, so
-bytes that are not UTF-8 come out unchanged. Before every read the output
+Input is read in chunks, decoded with `surrogateescape` (so bytes that are
+not UTF-8 come out unchanged) and cut at the last newline of each chunk. Before every read the output
 is flushed: whatever the program has found is shown while it waits for more
 (`tail -f log | sl ...`).
 """
 from __future__ import annotations
 
+import codecs
+import io
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-CHUNK = 1 << 20
+# Small enough that a chunk, its text and its lines stay in the CPU cache
+# (1 MiB chunks ran the reading loop four times slower).
+CHUNK = 1 << 16
 
 
 def expand(paths: list[str]) -> Iterator[str]:
@@ -82,43 +86,83 @@ class Input:
                 if path != "-":
                     stream.close()
 
-    def _open(self, path: str) -> BinaryIO:
+    def _open(self, path: str) -> Any:
         if path == "-":
-            return sys.stdin.buffer.raw if hasattr(sys.stdin.buffer, "raw") else sys.stdin.buffer  # type: ignore[return-value]
-        return open_binary(path)
+            if not stat.S_ISREG(os.fstat(0).st_mode):
+                # A pipe or terminal: raw reads return whatever has arrived, so
+                # a live stream is never waited on for a full chunk.
+                return sys.stdin.buffer.raw if hasattr(sys.stdin.buffer, "raw") else sys.stdin.buffer
+            binary: BinaryIO = os.fdopen(os.dup(0), "rb")
+        else:
+            binary = open_binary(path)
+        return io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="\n")
 
-    def _read(self, stream: BinaryIO, path: str) -> bytes:
-        self.flush()
-        try:
-            return stream.read(CHUNK)
-        except (OSError, EOFError) as e:
-            # A file that vanished, a corrupt archive: say so, and go on with the rest.
-            self.failed = True
-            self.report(f"error reading {path}: {getattr(e, 'strerror', None) or e}")
-            return b""
+    def _chunks(self, stream: Any, path: str) -> Iterator[list[str]]:
+        if isinstance(stream, io.TextIOWrapper):
+            return self._file_chunks(stream, path)
+        return self._stream_chunks(stream, path)
 
-    def _chunks(self, stream: BinaryIO, path: str) -> Iterator[list[str]]:
+    def _failed(self, path: str, e: BaseException) -> None:
+        # A file that vanished, a corrupt archive: say so, and go on with the rest.
+        self.failed = True
+        self.report(f"error reading {path}: {getattr(e, 'strerror', None) or e}")
+
+    def _file_chunks(self, stream: io.TextIOWrapper, path: str) -> Iterator[list[str]]:
+        """A file's lines, a chunk at a time. `readlines` finds line ends with
+        memchr, several times quicker than `str.split` on the decoded text."""
         line_no = 1
-        rest = b""
         first = True
         while True:
-            data = self._read(stream, path)
-            if not data:
-                break
-            data = rest + data
-            cut = data.rfind(b"\n")
-            if cut < 0:
-                rest = data
-                continue
-            rest = data[cut + 1:]
-            lines = self._lines(data[:cut + 1].decode("utf-8", "surrogateescape"), first)
+            self.flush()
+            try:
+                lines = stream.readlines(CHUNK)
+            except (OSError, EOFError, ValueError) as e:
+                self._failed(path, e)
+                return
+            if not lines:
+                return
+            if not lines[-1].endswith("\n"):
+                lines[-1] += "\n"  # the file's last line, without its newline
+            text = "".join(lines)
+            if "\r" in text or (first and text.startswith("\ufeff")):
+                lines = self._lines(text, first)
+            else:
+                self._raw = None
+                lines = [line[:-1] for line in lines]
             first = False
             self.start = line_no
             line_no += len(lines)
             self.lines_read += len(lines)
             yield lines
-        if rest:
-            lines = self._lines(rest.decode("utf-8", "surrogateescape") + "\n", first)
+
+    def _stream_chunks(self, stream: Any, path: str) -> Iterator[list[str]]:
+        decode = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode
+        line_no = 1
+        rest = ""
+        first = True
+        while True:
+            self.flush()
+            try:
+                data = stream.read(CHUNK)
+            except (OSError, EOFError, ValueError) as e:
+                self._failed(path, e)
+                return
+            text = rest + decode(data, not data)
+            if not data:
+                break
+            cut = text.rfind("\n")
+            if cut < 0:
+                rest = text
+                continue
+            rest = text[cut + 1:]
+            lines = self._lines(text[:cut + 1], first)
+            first = False
+            self.start = line_no
+            line_no += len(lines)
+            self.lines_read += len(lines)
+            yield lines
+        if text:
+            lines = self._lines(text + "\n", first)
             self.start = line_no
             self.lines_read += len(lines)
             yield lines

@@ -4,7 +4,8 @@ prompt_toolkit takes about 300 ms to import, the compiler (with lark) as
 long again. So `run_toplevel` first writes the banner and the prompt with
 plain writes and puts the terminal in no-echo mode, so that what is typed
 meanwhile waits in the terminal's buffer; then it imports prompt_toolkit,
-whose prompt takes over the same line and reads what was typed. The
+whose prompt takes over the same line and reads what was typed. Between
+prompts (while an answer is computed) the terminal stays quiet the same way. The
 compiler, the highlighter and the sample load in a background thread while
 the first input is being typed.
 
@@ -14,35 +15,73 @@ prompt_toolkit.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-from collections.abc import Callable
+from typing import TextIO
 
 PROMPT = "sl> "
 
 
 def run_toplevel(files: list[str]) -> int:
     """The toplevel on these sample files; the exit status."""
-    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if not sys.stdin.isatty():
+        return run_piped(files, sys.stdin)
+    terminal = sys.stdout.isatty()
     color = terminal and "NO_COLOR" not in os.environ
-    release = hold_keys() if terminal else _nothing
+    modes = TerminalModes() if terminal else None
     try:
-        if terminal:
+        if modes is not None:
+            modes.quiet(signals=False)  # Ctrl-C while loading goes to the prompt, as a key
             sys.stdout.write(banner(files) + "\n" + PROMPT + "\r")
             sys.stdout.flush()
         try:
             from .repl import Toplevel
             from .session import Session
         except ImportError as e:
-            release()
+            if modes is not None:
+                modes.restore()
             print(f"sl: the toplevel needs prompt_toolkit ({e}); install `streamlang[repl]`", file=sys.stderr)
             return 2
         session = Session(files, color=color)
-        top = Toplevel(session, color=color, pager=terminal, before_first_prompt=release)
+        before = (lambda: modes.quiet(signals=True)) if modes is not None else None
+        top = Toplevel(session, color=color, pager=terminal, before_prompt=before)
         return top.run(show_banner=not terminal)
     except KeyboardInterrupt:
         return 130
     finally:
-        release()
+        if modes is not None:
+            modes.restore()
+
+
+def run_piped(files: list[str], stream: TextIO) -> int:
+    """`sl -i < inputs`: answer each input read from a pipe, without a prompt.
+
+    Inputs are split as at the prompt (a trailing `|` or an open bracket
+    continues one). The status is 1 if any answer was an error, else 0.
+    """
+    from .session import Session
+    from .text import needs_more
+
+    session = Session(files, width=shutil.get_terminal_size((100, 24)).columns - 1)
+    failed = False
+    pending: list[str] = []
+    for line in [*stream, ""]:
+        pending.append(line.rstrip("\n"))
+        text = "\n".join(pending)
+        if line and needs_more(text):
+            continue
+        pending = []
+        reply = session.submit(text)
+        failed = failed or not reply.ok
+        if reply.page is not None:
+            with open(reply.page, encoding="utf-8", errors="replace") as f:
+                sys.stdout.write(f.read())
+            os.unlink(reply.page)
+        if reply.text:
+            print(reply.text)
+        if reply.quit:
+            break
+    return 1 if failed else 0
 
 
 def banner(files: list[str]) -> str:
@@ -51,31 +90,43 @@ def banner(files: list[str]) -> str:
     return f"StreamLang {__version__} · sample: {sample} · :help for help · Ctrl-D leaves"
 
 
-def _nothing() -> None:
-    pass
+class TerminalModes:
+    """The terminal's modes: quiet (no echo) while no prompt is reading, as they were at the end.
 
+    Keys typed while the toplevel is loading or answering wait in the
+    terminal's buffer without being echoed, and the next prompt shows them
+    in their place instead of after stray echoed text. With `signals`,
+    Ctrl-C still interrupts (a running pipeline); without, it is a key like
+    any other (for the prompt to read).
+    """
 
-def hold_keys() -> Callable[[], None]:
-    """Stop the terminal from echoing (or acting on) keys until the prompt is ready;
-    returns the function that gives the terminal back as it was."""
-    try:
+    def __init__(self) -> None:
+        self.saved: list | None = None  # type: ignore[type-arg]
+        try:
+            import termios
+            self.fd = sys.stdin.fileno()
+            self.saved = termios.tcgetattr(self.fd)
+        except (ImportError, OSError, ValueError):
+            pass
+
+    def quiet(self, signals: bool) -> None:
+        if self.saved is None:
+            return
         import termios
-        fd = sys.stdin.fileno()
-        saved = termios.tcgetattr(fd)
-        quiet = termios.tcgetattr(fd)
-        quiet[3] &= ~(termios.ECHO | termios.ICANON | termios.ISIG | termios.IEXTEN)
-        termios.tcsetattr(fd, termios.TCSANOW, quiet)
-    except (ImportError, OSError, ValueError):
-        return _nothing
-    done = False
+        mode = termios.tcgetattr(self.fd)
+        mode[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN | termios.ISIG)
+        if signals:
+            mode[3] |= termios.ISIG
+        try:
+            termios.tcsetattr(self.fd, termios.TCSANOW, mode)
+        except OSError:
+            pass
 
-    def release() -> None:
-        nonlocal done
-        if not done:
-            done = True
-            try:
-                termios.tcsetattr(fd, termios.TCSANOW, saved)
-            except OSError:
-                pass
-
-    return release
+    def restore(self) -> None:
+        if self.saved is None:
+            return
+        import termios
+        try:
+            termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
+        except OSError:
+            pass

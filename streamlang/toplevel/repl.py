@@ -116,13 +116,13 @@ class Toplevel:
 
     def __init__(self, session: Session, *, input: Input | None = None, output: Output | None = None,
                  history: History | None = None, color: bool = False, echo: Callable[[str], None] | None = None,
-                 pager: bool = False, before_first_prompt: Callable[[], None] | None = None,
+                 pager: bool = False, before_prompt: Callable[[], None] | None = None,
                  preview_delay: float = 0.12, preview_budget: float = 1.5):
         self.session = session
         self.color = color
         self.echo = echo or self._write
         self.pager = pager
-        self.before_first_prompt = before_first_prompt
+        self.before_prompt = before_prompt
         self.lexer = LazyLexer()
         self.previewer = Previewer(self._compute_preview, self._preview_ready, delay=preview_delay,
                                    budget=preview_budget)
@@ -148,8 +148,8 @@ class Toplevel:
             self.echo(banner(self.session.files))
         first = True
         while True:
-            if first and self.before_first_prompt is not None:
-                self.before_first_prompt()
+            if self.before_prompt is not None:
+                self.before_prompt()
             try:
                 text = self.prompt.prompt(pre_run=self._warm_up if first else None)
             except KeyboardInterrupt:
@@ -165,7 +165,6 @@ class Toplevel:
 
     def answer(self, text: str) -> bool:
         """Print the answer to one input; False when the session is over."""
-        self.warmed.wait(10)
         self.session.width = max(20, self.prompt.output.get_size().columns - 1)
         try:
             reply = self.session.submit(text)
@@ -183,9 +182,16 @@ class Toplevel:
             command = pager_command() if self.pager else None
             if command is not None:
                 try:
-                    subprocess.call(command + [path])
-                except KeyboardInterrupt:
-                    pass
+                    pager = subprocess.Popen([*command, path])
+                except OSError as e:
+                    self.echo(self.session.paint("err", "error: ") + f"cannot run the pager {command[0]}: {e}")
+                    return
+                while True:
+                    try:
+                        pager.wait()
+                        break
+                    except KeyboardInterrupt:
+                        continue  # Ctrl-C belongs to the pager while it runs (less uses it)
             else:
                 with open(path, encoding="utf-8", errors="replace") as f:
                     text = f.read().rstrip("\n")

@@ -42,15 +42,17 @@ def expand_globs(paths: list[str]) -> list[str]:
 Segment = tuple[str, int, list[str]]  # file name, number of its first line, lines
 
 
-def read_head(paths: list[str], limit: int) -> tuple[list[Segment], list[str]]:
-    """The first `limit` lines of these files, by file, and what went wrong reading them."""
+def read_head(paths: list[str], limit: int, check: Callable[[], None] = no_check
+              ) -> tuple[list[Segment], list[str]]:
+    """The first `limit` lines of these files, by file, and what went wrong reading them.
+    `check` is called before every read."""
     from ..runtime.inputs import Input
 
     errors: list[str] = []
     segments: list[Segment] = []
     if not paths or limit <= 0:
         return segments, errors
-    src = Input(expand_globs(paths), lambda: None, errors.append)
+    src = Input(expand_globs(paths), check, errors.append)
     count = 0
     chunks = iter(src)
     try:

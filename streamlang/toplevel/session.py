@@ -81,6 +81,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 KEYS_HELP = """\
+An input that starts with `|` continues the last pipeline: `| sort by .count desc`.
 Enter runs the input; after a trailing `|` or inside brackets it starts a new line (Alt-Enter always does).
 Tab completes (fields after `.`); Up/Down and Ctrl-R search the history; Ctrl-C cancels; Ctrl-D leaves."""
 
@@ -165,13 +166,15 @@ class Session:
         from ..syntax import Let, TypeDecl
 
         rows = self.show if rows is None else rows
-        text = self._bare_value_name(text)
+        text = self._bare_value_name(self._continued(text))
         program = self.check(text)
         bindings = {**self.bindings, **{k: str(v) for k, v in program.bindings.items()}}
         kept: list[str] = []
         out: list[str] = []
         main = None
-        for st in parse_program(Source(text, NAME)).statements:
+        with COMPILER:
+            statements = parse_program(Source(text, NAME)).statements
+        for st in statements:
             piece = text[st.span.start:st.span.end]
             if isinstance(st, Let):
                 kept.append(piece)
@@ -191,6 +194,14 @@ class Session:
             if main is not None and program.value is None:
                 self.last_pipeline = text[main.span.start:main.span.end]
         return Reply("\n".join(out))
+
+    def _continued(self, text: str) -> str:
+        """`| sort by .count desc`: the last pipeline, one stage longer."""
+        if not text.lstrip().startswith("|"):
+            return text
+        if self.last_pipeline is None:
+            raise Answered(Reply(self.paint("err", "error: ") + "no pipeline to continue with `|` yet", ok=False))
+        return self.last_pipeline + "\n" + text.lstrip()
 
     def _bare_value_name(self, text: str) -> str:
         # A value's name alone is a value program (`n` -> `- : int = 3`); the
@@ -407,6 +418,10 @@ class Session:
         from ..typesys import DYN, Record, StreamT, strip
         from .text import field_context
 
+        try:
+            before = self._continued(before)
+        except Answered:
+            return []
         ctx = field_context(before)
         if ctx is None:
             return []

@@ -44,7 +44,7 @@ class ToplevelRun(Run):
 
     def _head(self, paths: list[str]) -> list[Segment]:
         assert self.sample is not None
-        segments, errors = read_head(paths, self.sample.size)
+        segments, errors = read_head(paths, self.sample.size, self.check)
         self.messages.extend(errors)
         return segments
 
