@@ -27,8 +27,11 @@ def cache_dir() -> str:
 
 def _fingerprint() -> str:
     parts = [sys.version]
-    names = sorted(n for n in os.listdir(PACKAGE) if n.endswith(".py"))
-    for path in [os.path.join(PACKAGE, n) for n in names] + [os.path.join(PACKAGE, "grammar", "streamlang.lark")]:
+    paths = [os.path.join(PACKAGE, "grammar", "streamlang.lark")]
+    for sub in ("", "formats"):  # the compiler and the formats whose regexes it bakes into code
+        d = os.path.join(PACKAGE, sub)
+        paths.extend(os.path.join(d, n) for n in sorted(os.listdir(d)) if n.endswith(".py"))
+    for path in paths:
         try:
             st = os.stat(path)
         except OSError:

@@ -143,10 +143,12 @@ def check_var(c: Checker, e: S.Var, scope: Scope, elem: Type | None) -> ir.Expr:
         case StageEntry() | StreamEntry():
             c.fail(e.span, f"`{e.name}` is a {'stage' if isinstance(entry, StageEntry) else 'stream'}",
                    "use it after `|`" if isinstance(entry, StageEntry) else "start a pipeline with it")
+    from .prelude import STAGES
+    if e.name in STAGES:
+        c.fail(e.span, f"`{e.name}` is a stage, not a value", "a stage goes after `|`: `... | "
+                                                              f"{e.name} ...`")
     known = scope.all_names() + list(FUNCTIONS)
     hint = did_you_mean(e.name, known)
-    if hint is None and e.name in ("true", "false", "null"):
-        hint = None
     c.fail(e.span, f"unknown name `{e.name}`", hint or field_hint(e.name, elem))
 
 
@@ -158,13 +160,22 @@ def field_hint(name: str, elem: Type | None) -> str | None:
 
 
 def check_call(c: Checker, e: S.Call, scope: Scope, elem: Type | None) -> ir.Expr:
-    from .checker import FuncEntry, LambdaEntry, StageEntry
+    from .checker import FuncEntry, LambdaEntry, StageEntry, ValueEntry
     entry = scope.lookup(e.name)
     if isinstance(entry, (FuncEntry, LambdaEntry)):
         args = [check_arg(c, a, scope, elem) for a in e.args]
         return apply_entry(c, entry, args, e.span, scope, elem)
     if isinstance(entry, StageEntry):
         c.fail(e.name_span, f"`{e.name}` is a stage", "use it after `|`")
+    if isinstance(entry, ValueEntry):
+        t = entry.ref.type
+        if isinstance(t, TVar):
+            # A parameter checked before the function is applied: it may be a function.
+            for a in e.args:
+                check_expr(c, a, scope, elem)
+            return ir.GetDyn(TVar(), e.span, entry.ref, e.name)
+        c.fail(e.name_span, f"`{e.name}` is a value of type {show(t)}, not a function",
+               "only functions are called with `(...)`")
     fn = FUNCTIONS.get(e.name)
     if fn is not None and not (e.name in ("min", "max") and len(e.args) == 1):
         return call_builtin(c, fn, e, [check_expr(c, a, scope, elem) for a in e.args])
@@ -221,7 +232,8 @@ def apply_entry(c: Checker, entry: Entry, args: list, span: Span, scope: Scope,
     else:
         raise AssertionError(entry)
     if len(args) != len(names):
-        c.fail(span, f"this function takes {len(names)} argument{'s' if len(names) != 1 else ''}, "
+        what = f"`{entry.name}`" if isinstance(entry, FuncEntry) else "this function"
+        c.fail(span, f"{what} takes {len(names)} argument{'s' if len(names) != 1 else ''}, "
                      f"got {len(args)}")
     inner = fscope.child()
     lets: list[tuple[int, ir.Expr]] = []

@@ -163,6 +163,9 @@ class Checker:
                     main = stmt
         for name in self.overrides:
             if name not in self.used_overrides:
+                if name in self.bindings:
+                    raise UsageError(f"-v {name}: `{name}` is a {self.bindings[name]}, "
+                                     f"not a value that can be set")
                 raise UsageError(f"-v {name}: the program has no `let {name} = ...` to set")
         if main is None:
             return ir.Program(self.globals, [], StreamT(STR), None, self.bindings)
@@ -395,6 +398,12 @@ class Checker:
                 return self.check_extract(stage, scope, elem)
             case S.ExprStage():
                 return self.check_user_stage(stage, scope, elem)
+            case S.ChartStage():
+                return self.check_chart(stage, scope, elem)
+            case S.HistStage():
+                t = self.expect(self.check_elem_expr(stage.time, scope, elem), TIME, "a time")
+                b = self.expect(self.check_expr(stage.bucket, scope, None), DURATION, "a bucket size")
+                return [ir.Chart(self.info(stage, "hist", elem, STR), "hist", None, t, b)], STR
             case S.JoinStage():
                 self.expect_str_input(stage, "join", elem)
                 self.compile_regex(stage.regex, stage.regex_span)
@@ -427,6 +436,36 @@ class Checker:
         if name in ("csv", "tsv", "json", "table"):
             return [ir.Write(self.info(stage, name, elem, STR), name)], STR
         self.fail(stage.span, "`stdin` is a source and can only start a pipeline")
+
+    def check_chart(self, stage: S.ChartStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
+        """The value is `by EXPR`, or the record's last number; the label, its other fields."""
+        rec = strip(elem)
+        value: ir.Expr | None = None
+        if stage.value is not None:
+            value = self.check_elem_expr(stage.value, scope, elem)
+        elif isinstance(rec, Record):
+            numeric = [(i, n, t) for i, (n, t) in enumerate(rec.fields) if strip(t) in NUMERIC]
+            if numeric:
+                i, n, t = numeric[-1]
+                value = ir.GetField(t, stage.span, ir.ElemRef(elem, stage.span), n, i)
+        elif rec in NUMERIC:
+            value = ir.ElemRef(elem, stage.span)
+        if value is None:
+            self.type_error(stage.span, f"`{stage.kind}` draws numbers, and {show(elem)} has none",
+                            "say which: `chart by .count`", elem)
+        if strip(value.type) not in NUMERIC and strip(value.type) != DYN and not isinstance(value.type, TVar):
+            self.type_error(value.span, f"`{stage.kind}` draws numbers, not {show(value.type)}", None, value.type)
+        label: ir.Expr | None = None
+        if isinstance(rec, Record):
+            parts: list[str | ir.Expr] = []
+            for i, (n, t) in enumerate(rec.fields):
+                if isinstance(value, ir.GetField) and value.index == i and isinstance(value.obj, ir.ElemRef):
+                    continue
+                if parts:
+                    parts.append(" ")
+                parts.append(ir.GetField(t, stage.span, ir.ElemRef(elem, stage.span), n, i))
+            label = ir.Format(STR, stage.span, tuple(parts))
+        return [ir.Chart(self.info(stage, stage.kind, elem, STR), stage.kind, label, value)], STR
 
     def check_derive(self, stage: S.DeriveStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
         rec = strip(elem)
@@ -746,8 +785,9 @@ class Checker:
         self.expect_str_input(stage, "parse", elem)
         literals = stage.pattern.split("*")
         if len(literals) - 1 != len(stage.fields):
+            n = len(stage.fields)
             self.fail(stage.pattern_span, f"the pattern has {len(literals) - 1} `*` but "
-                                          f"{len(stage.fields)} names follow `as`",
+                                          f"{n} name{'s follow' if n != 1 else ' follows'} `as`",
                       "name each `*` in order: `as a, b:int, ...`")
         fields: list[tuple[str, Type]] = []
         seen: set[str] = set()

@@ -48,6 +48,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="print nothing; exit 0 if the pipeline yields an element, else 1")
     p.add_argument("--strict", action="store_true", help="stop at the first rejected line (status 1)")
     p.add_argument("--rejects", metavar="FILE", help="write every rejected input line to FILE (reasons in FILE.why)")
+    p.add_argument("--ascii", action="store_true", help="draw charts with plain ASCII")
     p.add_argument("--check", action="store_true", help="type-check only")
     p.add_argument("--types", action="store_true", help="print the type of each stage")
     p.add_argument("--emit", choices=["python"], help="print the generated Python")
@@ -109,6 +110,9 @@ def _main(argv: list[str]) -> int:
                 text, name = f.read(), opts.script
         except OSError as e:
             _err(f"sl: cannot read {opts.script}: {e.strerror}")
+            return 2
+        except UnicodeDecodeError as e:
+            _err(f"sl: {opts.script} is not UTF-8 text (byte {e.start}); a script must be")
             return 2
     elif opts.program is None:
         _err(f"sl: no program given\nusage: {USAGE}")
@@ -192,6 +196,9 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
 
     try:
         compiled, run, sites = _compile(text, name, opts)
+    except RecursionError:
+        _err("sl: the program is nested too deeply to compile")
+        return 2
     except Exception as e:
         # Imported only now: a cached program never loads the compiler.
         from .errors import CompileError, UsageError
@@ -212,6 +219,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         return 0
     try:
         rt = Run(sites, strict=opts.strict, rejects=opts.rejects)
+        rt.ascii = opts.ascii
     except OSError as e:
         _err(f"sl: cannot write {opts.rejects}: {e.strerror}")
         return 1

@@ -361,6 +361,8 @@ class Codegen:
                 summarize(self, stage, body)
             case ir.Fold():
                 self.fold(stage, body)
+            case ir.Chart():
+                self.chart(stage, body)
             case ir.Write():
                 from .codegen_write import write
                 return write(self, stage, body, last)
@@ -551,6 +553,22 @@ class Codegen:
         results = ast.GeneratorExp(elt=P.subscript(P.name("r"), P.const(1)), generators=[
             ast.comprehension(target=P.store("r"), iter=P.name(acc), ifs=[], is_async=0)])
         self.close_loop(body, [P.assign(acc, P.list_([]))], after, results, stage.info.out)
+
+    def chart(self, stage: ir.Chart, body: list[ast.stmt]) -> None:
+        rows = self.fresh("rows")
+        value = self.expr(stage.value)
+        if stage.kind == "hist":
+            item = value
+        else:
+            label = P.const("") if stage.label is None else self.expr(stage.label)
+            item = P.tuple_([label, value]) if stage.kind == "chart" else value
+        self.emit(P.expr_stmt(P.method(P.name(rows), "append", item)))
+        args = [P.name(rows)]
+        if stage.kind == "hist":
+            assert stage.bucket is not None
+            args.append(self.expr(stage.bucket))
+        drawn = P.call(self.runtime("charts", "draw"), P.const(stage.kind), P.name("rt"), *args)
+        self.close_loop(body, [P.assign(rows, P.list_([]))], [], drawn, stage.info.out)
 
     def fold(self, stage: ir.Fold, body: list[ast.stmt]) -> None:
         acc = self.fresh("acc")

@@ -9,6 +9,7 @@ import dataclasses
 
 from . import ir
 
+
 def max_index_used(rest: list[ir.Stage]) -> int | None:
     """The largest constant index read from the element, or None if it is used whole
     (or in a way this analysis does not follow)."""

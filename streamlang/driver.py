@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +42,15 @@ def stage_text(source: Source, info: StageInfo) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+# Every compiler stage recurses over the tree; a long chain like `1 + 1 + ... + 1`
+# is as deep as it is long. A deeper program is a diagnostic, never a crash.
+RECURSION_LIMIT = 12000
+
+
 def check(source: Source, overrides: dict[str, str] | None = None,
           output_format: str | None = None, peek: Callable[[], str | None] | None = None) -> CheckedProgram:
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
     program = Checker(source, overrides, peek).check_program(parse_program(source))
     if output_format not in (None, "plain") and program.value is None and program.stages:
         last = program.stages[-1]

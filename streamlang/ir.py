@@ -286,6 +286,17 @@ class ParseFormat:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A bar chart (`chart`), a sparkline (`spark`) or a time histogram (`hist`):
+    all the elements are needed before the first line can be drawn."""
+    info: StageInfo
+    kind: str
+    label: Expr | None
+    value: Expr  # the number (chart, spark) or the time (hist)
+    bucket: Expr | None = None
+
+
+@dataclass(frozen=True)
 class JoinLines:
     """Continuation lines joined to the line before them (only right on the input)."""
     info: StageInfo
@@ -376,7 +387,7 @@ class Write:
     format: str
 
 
-Stage = Union[ReadInput, Map, Where, SplitFields, ParseRegex, ParseFormat, JoinLines, Limit, Sort, Top, Uniq,
+Stage = Union[ReadInput, Map, Where, SplitFields, ParseRegex, ParseFormat, JoinLines, Chart, Limit, Sort, Top, Uniq,
               Summarize, Fold, Enumerate, Flatten, Write]
 
 

@@ -17,7 +17,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import syntax as S
-from .errors import CompileError, Diagnostic
+from .errors import CompileError, Diagnostic, did_you_mean
 from .source import Source, Span
 
 # A newline after one of these continues the statement on the next line.
@@ -141,14 +141,32 @@ def _describe_expected(expected: set[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+_SEGMENT_START = re.compile(r"(?:^|[|;\n])[ \t]*(?:let\s+\w+(?:\s+\w+)*\s*=\s*)?([A-Za-z_]\w*)\b[^|;\n]*$")
+
+
+def _misspelt_stage(source: Source, text: str, pos: int) -> Diagnostic | None:
+    """`sotr by _`: the error is the stage's name, not the `by` the parser trips on."""
+    from .prelude import STAGES
+    m = _SEGMENT_START.search(text, 0, pos)
+    if m is None or m.group(1) in STAGES or m.group(1) in ("let", "type", "fun", "if"):
+        return None
+    hint = did_you_mean(m.group(1), STAGES)
+    if hint is None:
+        return None
+    return Diagnostic(source, Span(m.start(1), m.end(1)), f"unknown stage `{m.group(1)}`", hint)
+
+
 def _syntax_diagnostic(source: Source, text: str, e: UnexpectedInput) -> Diagnostic:
     pos = min(e.pos_in_stream or 0, len(source.text))
+    misspelt = _misspelt_stage(source, text, pos) if isinstance(e, UnexpectedToken) else None
+    if misspelt is not None:
+        return misspelt
     if isinstance(e, UnexpectedToken) and e.token.type == "$END":
-        pos = len(source.text.rstrip())
+        pos = len(text.rstrip())
         return Diagnostic(source, Span(pos, pos + 1),
                           f"unexpected end of input: expected {_describe_expected(set(e.expected))}")
     if isinstance(e, UnexpectedEOF):
-        pos = len(source.text.rstrip())
+        pos = len(text.rstrip())
         return Diagnostic(source, Span(pos, pos + 1), "unexpected end of input")
     if isinstance(e, UnexpectedCharacters):
         at = e.pos_in_stream or 0
@@ -199,6 +217,9 @@ def unescape(source: Source, body: str, offset: int) -> str:
         elif m.group(1) in _ESCAPES:
             return _ESCAPES[m.group(1)]
         span = Span(offset + m.start(), offset + m.end())
+        if m.group(2) is not None:
+            raise CompileError([Diagnostic(source, span, f"`{m.group(0)}` is not a Unicode code point",
+                                           "code points go up to 10FFFF and exclude D800-DFFF")])
         raise CompileError([Diagnostic(source, span, f"unknown escape `{m.group(0)}`",
                                        "escapes are \\t \\n \\r \\\\ \\\" \\u{HEX}; "
                                        "raw strings r\"...\" take backslashes as they are")])
@@ -353,6 +374,15 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         regex = tok.value[2:-1] if tok.type == "RAW_STRING" else unescape(
             self.source, tok.value[1:-1], tok.start_pos + 1)
         return S.JoinStage(_span(meta), regex, _span(tok))
+
+    def chart_stage(self, meta, c):
+        return S.ChartStage(_span(meta), "chart", c[0])
+
+    def spark_stage(self, meta, c):
+        return S.ChartStage(_span(meta), "spark", c[0])
+
+    def hist_stage(self, meta, c):
+        return S.HistStage(_span(meta), c[0], c[1])
 
     def simple_stage(self, meta, c):
         return S.SimpleStage(_span(meta), str(c[0]))

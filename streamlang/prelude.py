@@ -429,3 +429,19 @@ STAGES["join"] = StageDoc(
     "Joins each line matching REGEX to the line before it (with a newline), so a stack trace is one "
     "element; only directly on the input.",
     _ex('join r"^\\s" | count', "Error: boom\n  at a()\n  at b()\nok\n", "2\n"))
+
+STAGES.update({s.name: s for s in [
+    StageDoc("chart", "chart [by EXPR]", "stage<A, str>",
+             "A horizontal bar per element: the label is the record's other fields, the bar its last number "
+             "(or EXPR); Unicode blocks on a terminal, `#` otherwise or with `--ascii`.",
+             _ex("count by status = _ | chart", "200\n404\n200\n200\n304\n",
+                 "200 " + "#" * 74 + " 3\n404 " + "#" * 25 + " 1\n304 " + "#" * 25 + " 1\n")),
+    StageDoc("spark", "spark [by EXPR]", "stage<A, str>",
+             "All the numbers as one sparkline (`▁▂▃▄▅▆▇█`, or ` .:-=+*#` in ASCII).",
+             _ex("spark by int(_)", "1\n5\n3\n", ".#=\n")),
+    StageDoc("hist", "hist TIME BUCKET", "stage<A, str>",
+             "How many elements fall in each bucket of time, empty buckets included, as a bar chart.",
+             _ex("hist time(_) 1h", "2015-05-17T10:05:03Z\n2015-05-17T10:20:00Z\n2015-05-17T12:01:00Z\n",
+                 "2015-05-17 10:00 " + "#" * 61 + " 2\n2015-05-17 11:00  0\n2015-05-17 12:00 " + "#" * 31
+                 + " 1\n")),
+]})

@@ -308,6 +308,22 @@ class JoinStage:
 
 
 @dataclass(frozen=True)
+class ChartStage:
+    """`chart [by EXPR]` (a bar per element) or `spark [by EXPR]` (one line)."""
+    span: Span
+    kind: str
+    value: Expr | None
+
+
+@dataclass(frozen=True)
+class HistStage:
+    """`hist .time 1h`: how many elements fall in each bucket of time."""
+    span: Span
+    time: Expr
+    bucket: Expr
+
+
+@dataclass(frozen=True)
 class SimpleStage:
     """Stages without arguments: stdin enumerate flatten csv tsv json table."""
     span: Span
@@ -323,7 +339,7 @@ class ExprStage:
 
 Stage = Union[MapStage, WhereStage, SelectStage, DeriveStage, TakeStage, SortStage, TopStage,
               UniqStage, CountStage, SummarizeStage, FoldStage, LinesStage, SplitStage, ParseStage,
-              PatternStage, ExtractStage, JoinStage, SimpleStage, ExprStage]
+              PatternStage, ExtractStage, JoinStage, ChartStage, HistStage, SimpleStage, ExprStage]
 
 
 # Statements ----------------------------------------------------------------

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +15,7 @@ from .conftest import ROOT
 token = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=12)
 quoted = st.one_of(token, token.map(lambda t: t.replace('"', '\\"')), st.just("-"))
 apache_time = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1),
-                           timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=5, minutes=30)),
+                           timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)),
                                                       timezone(-timedelta(hours=7))])).map(
     lambda t: t.strftime("%d/%b/%Y:%H:%M:%S %z"))
 

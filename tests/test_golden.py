@@ -6,9 +6,12 @@ cases (shared/conformance/run.py), plus a few keys marked (+):
   name          unique within its file; the test id is FILE-STEM/NAME
   program       the program text, or
   script        the program text, written to prog.sl and passed with -f
+                (neither: ARGS alone, e.g. `--version` or `-f` of a file made by the case)
   args          options placed before the program; "{tmp}" is the case's temp dir.
                 The command is `sl ARGS PROGRAM FILES` (or `sl ARGS -f prog.sl FILES`),
-                run with NO_COLOR=1 in the case's own temp dir as cwd.
+                run with NO_COLOR=1 in the case's own temp dir as cwd. The compiled-program
+                cache (XDG_CACHE_HOME) is one fresh directory per test session: cases
+                that share a program also exercise the cache, and no earlier run leaks in.
   stdin         text fed to stdin (default: empty)  | stdin_hex: bytes, as hex
   stdin_repeat  n: stdin is repeated n times
   input_data    names of files in examples/data/ passed as input files (absolute paths)
@@ -48,13 +51,14 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DATA = Path(__file__).resolve().parent.parent / "examples" / "data"
-COMPRESSORS = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
 KEYS = {"name", "program", "script", "args", "stdin", "stdin_hex", "stdin_repeat", "input_data",
         "input_files", "gzip_inputs", "compress", "input_dir", "files", "stdout", "stdout_hex",
         "stdout_json", "stdout_lines", "exit", "stderr", "stderr_regex", "file_regex", "file_hex",
@@ -116,17 +120,22 @@ def same(a, b) -> bool:
     return a == b
 
 
-def run_sl(case: dict, tmp: Path) -> subprocess.CompletedProcess:
+@pytest.fixture(scope="session")
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+def run_sl(case: dict, tmp: Path, cache: Path) -> subprocess.CompletedProcess:
     argv = sl_command() + [a.replace("{tmp}", str(tmp)) for a in case.get("args", [])]
     if "script" in case:
         (tmp / "prog.sl").write_text(case["script"], encoding="utf-8")
         argv += ["-f", "prog.sl"]
-    else:
+    elif "program" in case:
         argv.append(case["program"])
     argv += write_inputs(case, tmp)
     stdin = bytes.fromhex(case["stdin_hex"]) if "stdin_hex" in case else case.get("stdin", "").encode()
     stdin *= case.get("stdin_repeat", 1)
-    env = dict(os.environ, NO_COLOR="1")
+    env = dict(os.environ, NO_COLOR="1", XDG_CACHE_HOME=str(cache))
     if "head" in case:
         shell = f"set -o pipefail; {shlex.join(argv)} | head -n {int(case['head'])}"
         argv = ["bash", "-c", shell]
@@ -134,9 +143,9 @@ def run_sl(case: dict, tmp: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("case", load_cases())
-def test_golden(case: dict, tmp_path: Path) -> None:
+def test_golden(case: dict, tmp_path: Path, cache_home: Path) -> None:
     assert not set(case) - KEYS, f"unknown keys {set(case) - KEYS}"
-    proc = run_sl(case, tmp_path)
+    proc = run_sl(case, tmp_path, cache_home)
     out, err = proc.stdout, proc.stderr.decode(errors="replace")
     assert "Traceback" not in err
     if "stderr" in case:

@@ -3,7 +3,9 @@ live preview, and the prompt_toolkit application driven through a pipe input
 with a dummy output."""
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -123,6 +125,15 @@ def test_several_statements_in_one_input(session):
     assert out[:3] == ["val a : int = 2", "val b : int = 20", "- : stream<int>"]
     assert out[3].strip() == "20"
     assert session.statements == ["let a = 2", "let b = a * 10"]
+
+
+def test_an_input_starting_with_a_pipe_continues_the_last_pipeline(session):
+    assert not session.submit("| take 1").ok
+    session.submit("parse apache | count by .status")
+    out = lines(session.submit("| sort by .count desc | take 2"))
+    assert out[3:5] == ["   200    896", "   301     53"]
+    assert session.last_pipeline == "parse apache | count by .status\n| sort by .count desc | take 2"
+    assert complete(session, "| where .co") == [("count", "int")]
 
 
 def test_type_declarations_are_kept(session):
@@ -366,7 +377,7 @@ def test_preview_of_a_trailing_pipe_shows_what_comes_into_it(session):
 def test_preview_of_an_error_and_of_a_stage_binding(session):
     err = session.preview("parse apache | where .stauts > 1", 30, rows=2)
     assert err is not None and not err.ok and "did you mean `.status`?" in err.text
-    stage = lines(session.preview("let big = parse apache | where .bytes ?? 0 > 100000", 40, rows=2))
+    stage = lines(session.preview("let big = parse apache | where (.bytes ?? 0) > 100000", 40, rows=2))
     assert stage[0].startswith("val big : stage<")
     assert stage[1].startswith("- : stream<") and stage[2].startswith("ip ")
     assert session.preview(":help", 5, rows=2) is None
@@ -513,12 +524,42 @@ def test_ctrl_c_cancels_the_input_and_ctrl_d_leaves():
 
 def test_ctrl_c_interrupts_a_running_pipeline(monkeypatch):
     session = Session([LOG])
+    real = session.submit
 
-    def interrupted(text):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(session, "submit", interrupted)
-    status, echoed, _ = run_app("parse apache | count\r:quit\r", session=session)
-    assert echoed[1] == "interrupted"  # and the session goes on to read `:quit`
+    def interrupted_once(text):
+        # SIGINT arrives as KeyboardInterrupt in the main thread, wherever the pipeline is.
+        if text.startswith("parse"):
+            raise KeyboardInterrupt
+        return real(text)
+    monkeypatch.setattr(session, "submit", interrupted_once)
+    status, echoed, _ = run_app("parse apache | count\rlet n = 1\r:quit\r", session=session)
+    assert echoed[1:] == ["interrupted", "val n : int = 1"]
+
+
+def test_ctrl_c_stops_run_over_an_endless_input_and_keeps_the_session(tmp_path):
+    fifo = tmp_path / "endless"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def writer():
+        while not stop.is_set():  # each reader (the sample, then :run) gets its own endless stream
+            with contextlib.suppress(OSError), open(fifo, "w") as f:
+                while not stop.is_set():
+                    f.write("GET /x\n" * 1000)
+
+    threading.Thread(target=writer, daemon=True).start()
+    session = Session([str(fifo)])
+    try:
+        assert lines(session.submit("words | count"))[1] == "1000"
+        timer = threading.Timer(0.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
+        timer.start()
+        reply = session.submit(f":run > {tmp_path / 'out.txt'}")
+        timer.join()
+    finally:
+        stop.set()
+    assert reply.text.split("\n")[0].startswith("wrote ")
+    assert "interrupted after" in reply.text
+    assert session.submit("let n = 1").text == "val n : int = 1"
 
 
 def test_history_is_kept_across_sessions(tmp_path):
@@ -577,9 +618,10 @@ def test_one_liners_never_import_prompt_toolkit():
     assert out.stdout.strip() == "False"
 
 
-def test_sl_i_without_a_terminal_ends_at_end_of_input():
-    proc = subprocess.run([sl_command(), "-i", LOG], input="let n = 3\n", capture_output=True, text=True,
-                          env={**ENV, "HOME": "/nonexistent-home", "XDG_STATE_HOME": "/nonexistent-state"},
-                          timeout=60)
-    assert proc.returncode == 0
-    assert "val n : int = 3" in proc.stdout
+def test_sl_i_reading_a_pipe_answers_each_input_without_a_prompt():
+    proc = subprocess.run([sl_command(), "-i", LOG], input="let n = 3\nparse apache |\n  take n | count\n",
+                          capture_output=True, text=True, env={**ENV, "HOME": "/nonexistent"}, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "val n : int = 3\n- : stream<int>\n3\n", "")
+    proc = subprocess.run([sl_command(), "-i", LOG], input="parse apache | where .stauts > 1\n",
+                          capture_output=True, text=True, env=ENV, timeout=60)
+    assert proc.returncode == 1 and "did you mean `.status`?" in proc.stdout

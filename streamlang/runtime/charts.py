@@ -292,3 +292,17 @@ def _spark(share: Fraction, ascii: bool) -> str:
 def terminal_width(default: int = 80) -> int:
     """Columns of the terminal on stdout; `COLUMNS` wins, `default` when stdout is not a terminal."""
     return shutil.get_terminal_size((default, 24)).columns
+
+
+def draw(kind: str, rt: object, values: list, bucket: timedelta | None = None) -> list[str]:
+    """What the `chart`, `spark` and `hist` stages write: sized to the terminal,
+    in ASCII when the output is not a terminal or `--ascii` was given."""
+    import sys
+    ascii = bool(getattr(rt, "ascii", False)) or not sys.stdout.isatty()
+    width = terminal_width()
+    if kind == "spark":
+        return [sparkline(values, ascii)] if values else []
+    if kind == "hist":
+        assert bucket is not None
+        return histogram([t for t in values if t is not None], bucket, width, ascii)
+    return bar_chart(values, width, ascii)

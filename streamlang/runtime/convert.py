@@ -47,4 +47,5 @@ def from_text(text: str, type_: object) -> object:
     try:
         return convert(text)
     except ValueError:
-        raise ValueError(f"`{text}` is not a {base}") from None
+        article = "an" if base[0] in "aeiou" else "a"
+        raise ValueError(f"`{text}` is not {article} {base}") from None

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from functools import lru_cache
+
+# Integers are of any size (SPEC §2), in text too: lift Python's 4300-digit limit.
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)
 
 MISSING = object()
 

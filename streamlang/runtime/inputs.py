@@ -24,6 +24,12 @@ def expand(paths: list[str]) -> Iterator[str]:
     """Files in the order named; a directory is every file under it, sorted,
     except hidden ones and Hive's markers (`_SUCCESS`, names starting with `_` or `.`)."""
     for path in paths:
+        if path != "-" and not os.path.exists(path) and any(c in path for c in "*?["):
+            import glob
+            matches = sorted(glob.glob(path))
+            if matches:
+                yield from expand(matches)
+                continue
         if path != "-" and os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))

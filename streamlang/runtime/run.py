@@ -70,6 +70,7 @@ class Run:
         self.write = self.pending.append
         self.rejected: dict[int, SiteRejections] = {}
         self.total_rejected = 0
+        self.elements_rejected = 0  # after grouping: elements, not input lines
         self.inputs: list[Input] = []
         self.current: Input | None = None
         self.io_failed = False
@@ -113,6 +114,8 @@ class Run:
         src = self.current
         where = f"{src.name if src and src.name != '-' else '<stdin>'}:{n}" if n is not None else "(after grouping)"
         self.total_rejected += 1
+        if n is None:
+            self.elements_rejected += 1
         stats = self.rejected.setdefault(site, SiteRejections())
         stats.count += 1
         stage = self.sites[site - 1] if 0 < site <= len(self.sites) else None
@@ -143,10 +146,14 @@ class Run:
         if not self.total_rejected:
             return None
         read = sum(i.lines_read for i in self.inputs)
-        noun = "line" if read == 1 else "lines"
-        head = f"sl: {self.total_rejected} of {read} input {noun} rejected" if read else \
-            f"sl: {self.total_rejected} element{'s' if self.total_rejected != 1 else ''} rejected"
-        out = [head]
+        lines = self.total_rejected - self.elements_rejected
+        parts = []
+        if lines:
+            parts.append(f"{lines} of {read} input line{'s' if read != 1 else ''}")
+        if self.elements_rejected:
+            n = self.elements_rejected
+            parts.append(f"{n} element{'s' if n != 1 else ''} after grouping")
+        out = ["sl: " + " and ".join(parts) + " rejected"]
         for site, stats in sorted(self.rejected.items()):
             stage = self.sites[site - 1] if 0 < site <= len(self.sites) else None
             label = f"`{stage.text}` ({stage.location})" if stage else "a stage"
