@@ -401,9 +401,9 @@ class Checker:
             case S.ChartStage():
                 return self.check_chart(stage, scope, elem)
             case S.HistStage():
-                t = self.expect(self.check_elem_expr(stage.time, scope, elem), TIME, "a time")
-                b = self.expect(self.check_expr(stage.bucket, scope, None), DURATION, "a bucket size")
-                return [ir.Chart(self.info(stage, "hist", elem, STR), "hist", None, t, b)], STR
+                when = self.expect(self.check_elem_expr(stage.time, scope, elem), TIME, "a time")
+                size = self.expect(self.check_expr(stage.bucket, scope, None), DURATION, "a bucket size")
+                return [ir.Chart(self.info(stage, "hist", elem, STR), "hist", None, when, size)], STR
             case S.JoinStage():
                 self.expect_str_input(stage, "join", elem)
                 self.compile_regex(stage.regex, stage.regex_span)

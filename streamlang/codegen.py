@@ -563,7 +563,7 @@ class Codegen:
             label = P.const("") if stage.label is None else self.expr(stage.label)
             item = P.tuple_([label, value]) if stage.kind == "chart" else value
         self.emit(P.expr_stmt(P.method(P.name(rows), "append", item)))
-        args = [P.name(rows)]
+        args: list[ast.expr] = [P.name(rows)]
         if stage.kind == "hist":
             assert stage.bucket is not None
             args.append(self.expr(stage.bucket))

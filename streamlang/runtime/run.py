@@ -74,6 +74,7 @@ class Run:
         self.inputs: list[Input] = []
         self.current: Input | None = None
         self.io_failed = False
+        self.ascii = False  # `--ascii`: charts in plain ASCII even on a terminal
         self.rejects_file: BinaryIO | None = None
         self.why_file = None
         if rejects is not None:
