@@ -49,6 +49,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="stop at the first rejected line (status 1)")
     p.add_argument("--rejects", metavar="FILE", help="write every rejected input line to FILE (reasons in FILE.why)")
     p.add_argument("--ascii", action="store_true", help="draw charts with plain ASCII")
+    p.add_argument("--memory", metavar="MB", type=float,
+                   help="memory `sort` may use before it spills to disk (default 256)")
     p.add_argument("--check", action="store_true", help="type-check only")
     p.add_argument("--types", action="store_true", help="print the type of each stage")
     p.add_argument("--emit", choices=["python"], help="print the generated Python")
@@ -220,6 +222,8 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     try:
         rt = Run(sites, strict=opts.strict, rejects=opts.rejects)
         rt.ascii = opts.ascii
+        if opts.memory is not None:
+            rt.memory = int(opts.memory * 1024 * 1024)
     except OSError as e:
         _err(f"sl: cannot write {opts.rejects}: {e.strerror}")
         return 1

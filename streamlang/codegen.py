@@ -517,25 +517,16 @@ class Codegen:
         return self.runtime("core", "desc_key" if desc else "asc_key")
 
     def sort(self, stage: ir.Sort, body: list[ast.stmt]) -> None:
-        acc = self.fresh("rows")
+        # A Sorter keeps rows in memory up to the budget, then spills sorted runs to disk.
+        sorter, add = self.fresh("sorter"), self.fresh("add")
         keys = [self.expr(k.expr) for k in stage.keys]
-        row = P.tuple_([P.tuple_(keys) if len(keys) > 1 else keys[0], self.materialize()])
-        self.emit(P.expr_stmt(P.method(P.name(acc), "append", row)))
-        after: list[ast.stmt] = []
-        for j in reversed(range(len(stage.keys))):
-            k = P.subscript(P.name("r"), P.const(0))
-            if len(keys) > 1:
-                k = P.subscript(k, P.const(j))
-            keyfn = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[ast.arg("r")], kwonlyargs=[],
-                                                  kw_defaults=[], defaults=[]),
-                               body=P.call(self.sort_key_fn(stage.keys[j].desc), k))
-            kws = [ast.keyword("key", keyfn)]
-            if stage.keys[j].desc:
-                kws.append(ast.keyword("reverse", P.const(True)))
-            after.append(P.expr_stmt(ast.Call(func=P.attr(P.name(acc), "sort"), args=[], keywords=kws)))
-        results = ast.GeneratorExp(elt=P.subscript(P.name("r"), P.const(1)), generators=[
-            ast.comprehension(target=P.store("r"), iter=P.name(acc), ifs=[], is_async=0)])
-        self.close_loop(body, [P.assign(acc, P.list_([]))], after, results, stage.info.out)
+        key = P.tuple_(keys) if len(keys) > 1 else keys[0]
+        self.emit(P.expr_stmt(P.call(P.name(add), key, self.materialize())))
+        desc = P.tuple_([P.const(k.desc) for k in stage.keys])
+        before = [P.assign(sorter, P.call(self.runtime("sorting", "Sorter"), desc,
+                                          P.attr(P.name("rt"), "memory"))),
+                  P.assign(add, P.attr(P.name(sorter), "add"))]
+        self.close_loop(body, before, [], P.name(sorter), stage.info.out)
 
     def top(self, stage: ir.Top, body: list[ast.stmt]) -> None:
         # Keep at most about 2n rows: sorting and cutting a prefix keeps exactly

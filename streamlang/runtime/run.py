@@ -75,6 +75,7 @@ class Run:
         self.current: Input | None = None
         self.io_failed = False
         self.ascii = False  # `--ascii`: charts in plain ASCII even on a terminal
+        self.memory: int | None = None  # `--memory`: bytes `sort` may hold before it spills to disk
         self.rejects_file: BinaryIO | None = None
         self.why_file = None
         if rejects is not None:
