@@ -72,7 +72,16 @@ class Input:
         self.failed = False
         self._raw: str | None = None
 
+    def tracked(self, plan: list[tuple[str, int, int]]) -> None:
+        """Read these (path, byte offset, first line number) segments instead, and
+        record in `positions` how far each got (for `--state`)."""
+        self.plan = plan
+        self.positions: dict[str, tuple[int, int]] = {}
+
     def __iter__(self) -> Iterator[list[str]]:
+        if getattr(self, "plan", None) is not None:
+            yield from self._tracked()
+            return
         for path in expand(self.paths):
             try:
                 stream = self._open(path)
@@ -172,6 +181,45 @@ class Input:
             self.start = line_no
             self.lines_read += len(lines)
             yield lines
+
+    def _tracked(self) -> Iterator[list[str]]:
+        for path, offset, line_no in self.plan:
+            try:
+                f = open(path, "rb")
+                f.seek(offset)
+            except OSError as e:
+                self.failed = True
+                self.report(f"cannot read {path}: {e.strerror or e}")
+                continue
+            self.name = path
+            self.file_no += 1
+            self.mtime = None
+            self.positions[path] = (offset, line_no)
+            rest = b""
+            with f:
+                while True:
+                    self.flush()
+                    try:
+                        data = f.read(CHUNK)
+                    except OSError as e:
+                        self._failed(path, e)
+                        break
+                    if not data:
+                        break  # a last line without its newline waits for the next run
+                    data = rest + data
+                    cut = data.rfind(b"\n")
+                    if cut < 0:
+                        rest = data
+                        continue
+                    rest = data[cut + 1:]
+                    lines = self._lines(data[:cut + 1].decode("utf-8", "surrogateescape"), offset == 0)
+                    self.start = line_no
+                    line_no += len(lines)
+                    self.lines_read += len(lines)
+                    offset += cut + 1
+                    yield lines
+                    # Only once the chunk's lines have gone through the whole program.
+                    self.positions[path] = (offset, line_no)
 
     def _lines(self, text: str, first: bool) -> list[str]:
         if first and text.startswith("\ufeff"):
