@@ -400,6 +400,8 @@ class Checker:
                 return self.check_user_stage(stage, scope, elem)
             case S.ChartStage():
                 return self.check_chart(stage, scope, elem)
+            case S.WriteStage():
+                return self.check_write(stage, elem)
             case S.HistStage():
                 when = self.expect(self.check_elem_expr(stage.time, scope, elem), TIME, "a time")
                 size = self.expect(self.check_expr(stage.bucket, scope, None), DURATION, "a bucket size")
@@ -436,6 +438,32 @@ class Checker:
         if name in ("csv", "tsv", "json", "table"):
             return [ir.Write(self.info(stage, name, elem, STR), name)], STR
         self.fail(stage.span, "`stdin` is a source and can only start a pipeline")
+
+    def check_write(self, stage: S.WriteStage, elem: Type) -> tuple[list[ir.Stage], Type]:
+        rec = strip(elem)
+        if not isinstance(rec, Record):
+            self.type_error(stage.span, f"`write` names files after fields, but its input is {show(elem)}",
+                            "make records first: `select day = date(.time), ...`", elem)
+        parts: list[str | int] = []
+        pos = 0
+        for m in re.finditer(r"\{([^{}]*)\}", stage.template):
+            parts.append(stage.template[pos:m.start()])
+            pos = m.end()
+            i = rec.index(m.group(1))
+            if i is None:
+                at = Span(stage.template_span.start + 1 + m.start(), stage.template_span.start + 1 + m.end())
+                hint = did_you_mean(m.group(1), rec.names, "`{{{}}}`")
+                self.fail(at, f"no field `{m.group(1)}` to name files by",
+                          hint or "fields: " + ", ".join(rec.names))
+            parts.append(i)
+        parts.append(stage.template[pos:])
+        if not any(isinstance(p, int) for p in parts):
+            self.fail(stage.template_span, "the file name needs a `{field}`",
+                      'one file per key: `write "out/{day}.csv"`')
+        ext = stage.template.rsplit(".", 1)[-1].lower() if "." in stage.template else ""
+        fmt = {"csv": "csv", "tsv": "tsv", "json": "json", "jsonl": "json", "ndjson": "json"}.get(ext, "plain")
+        template = tuple(p for p in parts if p != "")
+        return [ir.WriteFiles(self.info(stage, "write", elem, STR), template, fmt)], STR
 
     def check_chart(self, stage: S.ChartStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
         """The value is `by EXPR`, or the record's last number; the label, its other fields."""

@@ -53,6 +53,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="memory `sort` may use before it spills to disk (default 256)")
     p.add_argument("--state", metavar="FILE",
                    help="incremental runs: read only what was appended since the last run with this FILE")
+    p.add_argument("--skip-existing", action="store_true",
+                   help="`write` leaves alone the files that already exist")
     p.add_argument("--check", action="store_true", help="type-check only")
     p.add_argument("--types", action="store_true", help="print the type of each stage")
     p.add_argument("--emit", choices=["python"], help="print the generated Python")
@@ -240,6 +242,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     try:
         rt = Run(sites, strict=opts.strict, rejects=opts.rejects)
         rt.ascii = opts.ascii
+        rt.skip_existing = opts.skip_existing
         if opts.memory is not None:
             rt.memory = int(opts.memory * 1024 * 1024)
     except OSError as e:
@@ -267,11 +270,13 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
             rt.flush()
     except StrictFailure as e:
         rt.flush()
+        rt.abandon()
         _err(f"sl: {e}")
         rt.close()
         return 1
     except KeyboardInterrupt:
         rt.flush()
+        rt.abandon()
         status = 130
     except OSError as e:
         if isinstance(e, BrokenPipeError):

@@ -363,6 +363,8 @@ class Codegen:
                 self.fold(stage, body)
             case ir.Chart():
                 self.chart(stage, body)
+            case ir.WriteFiles():
+                self.write_files(stage, body)
             case ir.Write():
                 from .codegen_write import write
                 return write(self, stage, body, last)
@@ -544,6 +546,26 @@ class Codegen:
         results = ast.GeneratorExp(elt=P.subscript(P.name("r"), P.const(1)), generators=[
             ast.comprehension(target=P.store("r"), iter=P.name(acc), ifs=[], is_async=0)])
         self.close_loop(body, [P.assign(acc, P.list_([]))], after, results, stage.info.out)
+
+    def write_files(self, stage: ir.WriteFiles, body: list[ast.stmt]) -> None:
+        from .codegen_write import header_line, row_text
+        parts, add = self.fresh("parts"), self.fresh("add")
+        rec = strip(stage.info.inp)
+        assert isinstance(rec, Record)
+        fields = [p for p in stage.template if isinstance(p, int)]
+        elem = ir.ElemRef(stage.info.inp, stage.info.span)
+        key = P.tuple_([self.expr(ir.GetField(rec.fields[i][1], stage.info.span, elem, rec.fields[i][0], i))
+                        for i in range(max(fields) + 1)])
+        text = row_text(self, stage.format, stage.info.inp) if stage.format != "plain" else self.plain(
+            self.materialize(), stage.info.inp)
+        self.emit(P.expr_stmt(P.call(P.name(add), key, text)))
+        template = P.list_([P.const(p) for p in stage.template])
+        before = [P.assign(parts, P.call(self.runtime("partitions", "Partitions"), template,
+                                         P.const(header_line(stage.format, stage.info.inp)),
+                                         P.attr(P.name("rt"), "skip_existing"))),
+                  P.expr_stmt(P.method(P.name("rt"), "on_failure", P.attr(P.name(parts), "abandon"))),
+                  P.assign(add, P.attr(P.name(parts), "add"))]
+        self.close_loop(body, before, [], P.method(P.name(parts), "finish"), stage.info.out)
 
     def chart(self, stage: ir.Chart, body: list[ast.stmt]) -> None:
         rows = self.fresh("rows")

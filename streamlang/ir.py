@@ -286,6 +286,14 @@ class ParseFormat:
 
 
 @dataclass(frozen=True)
+class WriteFiles:
+    """Elements into files named by their fields; yields `path<TAB>rows` per file."""
+    info: StageInfo
+    template: tuple[str | int, ...]  # literal text, and indexes of the record's fields
+    format: str
+
+
+@dataclass(frozen=True)
 class Chart:
     """A bar chart (`chart`), a sparkline (`spark`) or a time histogram (`hist`):
     all the elements are needed before the first line can be drawn."""
@@ -387,7 +395,7 @@ class Write:
     format: str
 
 
-Stage = Union[ReadInput, Map, Where, SplitFields, ParseRegex, ParseFormat, JoinLines, Chart, Limit, Sort, Top, Uniq,
+Stage = Union[ReadInput, Map, Where, SplitFields, ParseRegex, ParseFormat, JoinLines, Chart, WriteFiles, Limit, Sort, Top, Uniq,
               Summarize, Fold, Enumerate, Flatten, Write]
 
 

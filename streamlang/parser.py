@@ -375,6 +375,10 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             self.source, tok.value[1:-1], tok.start_pos + 1)
         return S.JoinStage(_span(meta), regex, _span(tok))
 
+    def write_stage(self, meta, c):
+        tok = c[0]
+        return S.WriteStage(_span(meta), unescape(self.source, tok.value[1:-1], tok.start_pos + 1), _span(tok))
+
     def chart_stage(self, meta, c):
         return S.ChartStage(_span(meta), "chart", c[0])
 

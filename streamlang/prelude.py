@@ -445,3 +445,11 @@ STAGES.update({s.name: s for s in [
                  "2015-05-17 10:00 " + "#" * 61 + " 2\n2015-05-17 11:00  0\n2015-05-17 12:00 " + "#" * 31
                  + " 1\n")),
 ]})
+
+STAGES["write"] = StageDoc(
+    "write", 'write "DIR/{FIELD}.EXT"', "stage<{...}, str>",
+    "Writes each record to the file its fields name (CSV, TSV, JSON Lines or plain by the extension), "
+    "each file complete or absent (written aside, renamed at the end); prints `path<TAB>rows` per file. "
+    "With `--skip-existing`, files that exist are left alone.",
+    _ex('split "," as {k: str, n: int} | write "/tmp/sl-example/{k}.csv"', "a,1\nb,2\na,3\n",
+        "/tmp/sl-example/a.csv\t2\n/tmp/sl-example/b.csv\t1\n"))

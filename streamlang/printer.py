@@ -167,6 +167,8 @@ def stage(s: S.Stage) -> str:
                 f.name + ("" if f.type is None else f":{type_expr(f.type)}") for f in fs)
         case S.ExtractStage(regex=r, schema=sc):
             return f"extract {string(r)}" + ("" if sc is None else f" as {type_expr(sc)}")
+        case S.WriteStage(template=t):
+            return f"write {string(t)}"
         case S.ChartStage(kind=k, value=v):
             return k + ("" if v is None else f" by {expr(v)}")
         case S.HistStage(time=t, bucket=b):

@@ -308,6 +308,14 @@ class JoinStage:
 
 
 @dataclass(frozen=True)
+class WriteStage:
+    """`write "out/{day}.csv"`: each element to the file its fields name."""
+    span: Span
+    template: str
+    template_span: Span
+
+
+@dataclass(frozen=True)
 class ChartStage:
     """`chart [by EXPR]` (a bar per element) or `spark [by EXPR]` (one line)."""
     span: Span
@@ -339,7 +347,7 @@ class ExprStage:
 
 Stage = Union[MapStage, WhereStage, SelectStage, DeriveStage, TakeStage, SortStage, TopStage,
               UniqStage, CountStage, SummarizeStage, FoldStage, LinesStage, SplitStage, ParseStage,
-              PatternStage, ExtractStage, JoinStage, ChartStage, HistStage, SimpleStage, ExprStage]
+              PatternStage, ExtractStage, JoinStage, WriteStage, ChartStage, HistStage, SimpleStage, ExprStage]
 
 
 # Statements ----------------------------------------------------------------

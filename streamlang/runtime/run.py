@@ -76,6 +76,8 @@ class Run:
         self.io_failed = False
         self.ascii = False  # `--ascii`: charts in plain ASCII even on a terminal
         self.memory: int | None = None  # `--memory`: bytes `sort` may hold before it spills to disk
+        self.skip_existing = False  # `--skip-existing`: `write` leaves finished partitions alone
+        self.cleanups: list = []
         self.rejects_file: BinaryIO | None = None
         self.why_file = None
         if rejects is not None:
@@ -166,6 +168,14 @@ class Run:
         if self.rejects_file is not None:
             out.append(f"  rejected lines were written to {self.rejects_file.name}")
         return "\n".join(out)
+
+    def on_failure(self, cleanup) -> None:  # type: ignore[no-untyped-def]
+        """Something to undo if the run does not finish (half-written partitions)."""
+        self.cleanups.append(cleanup)
+
+    def abandon(self) -> None:
+        for cleanup in self.cleanups:
+            cleanup()
 
     def close(self) -> None:
         if self.rejects_file is not None:

@@ -1,0 +1,83 @@
+"""`write "out/{day}.csv"`: one file per key, each complete or absent.
+
+Each partition is written to a temporary name beside its final one and
+renamed into place only when the run has finished, so a reader (or the next
+night's run) never sees half a file. With `--skip-existing`, a partition
+whose file already exists is left alone: a finished day is never redone.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+MAX_OPEN = 64
+
+
+class Partitions:
+    def __init__(self, template: list[str | int], header: str | None, skip_existing: bool):
+        self.template = template  # literal text, and indexes into the key tuple
+        self.header = header
+        self.skip_existing = skip_existing
+        self.files: dict[str, dict[str, Any]] = {}  # final path -> tmp path, rows, handle
+        self.skipped: set[str] = set()
+
+    def path_for(self, key: tuple) -> str:
+        from .values import plain
+        return "".join(p if isinstance(p, str) else _safe(plain(key[p])) for p in self.template)
+
+    def add(self, key: tuple, text: str) -> None:
+        path = self.path_for(key)
+        entry = self.files.get(path)
+        if entry is None:
+            if path in self.skipped:
+                return
+            if self.skip_existing and os.path.exists(path):
+                self.skipped.add(path)
+                return
+            entry = self._start(path)
+        f = entry["handle"]
+        if f is None:
+            f = entry["handle"] = open(entry["tmp"], "a", encoding="utf-8", errors="surrogateescape")
+            self._limit_open(path)
+        f.write(text + "\n")
+        entry["rows"] += 1
+
+    def _start(self, path: str) -> dict[str, Any]:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.{os.getpid()}.tmp")
+        f = open(tmp, "w", encoding="utf-8", errors="surrogateescape")
+        if self.header is not None:
+            f.write(self.header + "\n")
+        entry = self.files[path] = {"tmp": tmp, "rows": 0, "handle": f}
+        self._limit_open(path)
+        return entry
+
+    def _limit_open(self, keep: str) -> None:
+        open_ones = [p for p, e in self.files.items() if e["handle"] is not None and p != keep]
+        for p in open_ones[:max(0, len(open_ones) - MAX_OPEN + 1)]:
+            self.files[p]["handle"].close()
+            self.files[p]["handle"] = None
+
+    def finish(self) -> list[str]:
+        """Rename every partition into place; one line per file written."""
+        out = []
+        for path, entry in self.files.items():
+            if entry["handle"] is not None:
+                entry["handle"].close()
+            os.replace(entry["tmp"], path)
+            out.append(f"{path}\t{entry['rows']}")
+        return out
+
+    def abandon(self) -> None:
+        for entry in self.files.values():
+            if entry["handle"] is not None:
+                entry["handle"].close()
+            try:
+                os.unlink(entry["tmp"])
+            except OSError:
+                pass
+
+
+def _safe(text: str) -> str:
+    # A key's value names a file: it may not climb out of its directory.
+    return text.replace("/", "_").replace("\0", "_") or "_"
