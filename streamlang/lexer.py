@@ -71,6 +71,7 @@ STAGES = (
     "lines", "stdin", "split", "words", "parse", "extract", "map", "where", "filter",
     "select", "derive", "take", "drop", "tail", "sort", "top", "uniq", "distinct",
     "count", "summarize", "fold", "enumerate", "flatten", "csv", "tsv", "json", "table",
+    "join", "write", "chart", "spark", "hist",
 )  # fmt: skip
 FORMATS = ("apache", "combined", "common", "nginx", "syslog", "logfmt", "json", "csv", "tsv")
 TYPES = ("str", "int", "float", "bool", "time", "duration", "dyn", "stream", "stage")

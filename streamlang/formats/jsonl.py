@@ -14,9 +14,9 @@ integers stay exact Python ints. Decisions:
 - Numbers too large for a float (``1e400``) become ``inf``, and the
   non-standard literals ``NaN``, ``Infinity`` and ``-Infinity`` are accepted,
   as Python's own `json` module writes them.
-- An integer longer than Python's integer-conversion limit (4300 digits by
-  default, `sys.get_int_max_str_digits`) is rejected rather than converted
-  slowly; so is nesting deeper than the interpreter's recursion limit.
+- An integer longer than the integer-conversion limit (100,000 digits, set by
+  `streamlang.runtime.core`; `sys.get_int_max_str_digits`) is rejected rather
+  than converted slowly; so is nesting deeper than the interpreter's recursion limit.
 - A UTF-8 byte order mark before the value is ignored.
 """
 
@@ -25,6 +25,8 @@ from __future__ import annotations
 import json
 import sys
 from json.scanner import make_scanner
+
+from ..runtime import core as _core  # noqa: F401  (it sets the integer-conversion limit)
 
 SKIP = object()
 

@@ -6,9 +6,13 @@ import re
 import sys
 from functools import lru_cache
 
-# Integers are of any size (SPEC §2), in text too: lift Python's 4300-digit limit.
-if hasattr(sys, "set_int_max_str_digits"):
-    sys.set_int_max_str_digits(0)
+# Integers are of any size (SPEC §2), in text too: Python's 4300-digit limit on
+# converting text to int is raised far enough for any real number, but kept,
+# because the conversion is quadratic: a hostile line of a million digits is
+# rejected at once instead of taking minutes.
+MAX_INT_DIGITS = 100_000
+if hasattr(sys, "set_int_max_str_digits") and sys.get_int_max_str_digits() < MAX_INT_DIGITS:
+    sys.set_int_max_str_digits(MAX_INT_DIGITS)
 
 MISSING = object()
 
