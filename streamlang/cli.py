@@ -49,6 +49,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="stop at the first rejected line (status 1)")
     p.add_argument("--rejects", metavar="FILE", help="write every rejected input line to FILE (reasons in FILE.why)")
     p.add_argument("--ascii", action="store_true", help="draw charts with plain ASCII")
+    p.add_argument("--live", action="store_true",
+                   help="redraw count by/summarize tables as input arrives (on by default for a pipe to a terminal)")
     p.add_argument("--memory", metavar="MB", type=float,
                    help="memory `sort` may use before it spills to disk (default 256)")
     p.add_argument("--state", metavar="FILE",
@@ -166,7 +168,8 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
     from . import cache
     from .runtime.run import Site
 
-    options = {"vars": _overrides(opts.vars), "o": opts.output, "sink": "yield" if opts.quiet else "write"}
+    options = {"vars": _overrides(opts.vars), "o": opts.output, "sink": "yield" if opts.quiet else "write",
+               "live": _live(opts)}
     plain_run = not (opts.check or opts.types or opts.emit)
     k = cache.key(text, name, options) if plain_run else ""
     hit = cache.load(k) if plain_run else None
@@ -176,11 +179,26 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
     from .driver import build
     from .source import Source
     compiled = build(Source(text, name), overrides=options["vars"], output_format=opts.output,  # type: ignore[arg-type]
-                     sink=options["sink"], peek=lambda: _first_line(opts.files))  # type: ignore[arg-type]
+                     sink=options["sink"], peek=lambda: _first_line(opts.files),  # type: ignore[arg-type]
+                     live=bool(options["live"]))
     run_sites = compiled.run_sites()
     if plain_run:
         cache.store(k, compiled.code, [[s.name, s.location, s.text] for s in run_sites])
     return compiled, compiled.run, run_sites
+
+
+def _live(opts: argparse.Namespace) -> bool:
+    """Live tables need a terminal to redraw on; by default, only for unbounded
+    input (stdin from a pipe, as in `tail -f log | sl ...`)."""
+    if opts.quiet or not sys.stdout.isatty():
+        return False
+    if opts.live:
+        return True
+    import stat
+    try:
+        return not opts.files and stat.S_ISFIFO(os.fstat(0).st_mode)
+    except OSError:
+        return False
 
 
 def _state_plan(opts: argparse.Namespace, src):  # type: ignore[no-untyped-def]

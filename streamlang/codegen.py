@@ -75,10 +75,12 @@ class Loop:
 
 
 class Codegen:
-    def __init__(self, program: ir.Program, sink: str = "yield", fuse: bool = True):
+    def __init__(self, program: ir.Program, sink: str = "yield", fuse: bool = True, live: bool = False):
         self.program = program
         self.sink = sink
         self.fuse = fuse
+        self.live = live and sink == "write"
+        self.source_try: ast.stmt | None = None
         self.imports: dict[tuple[str, str], str] = {}
         self.module_consts: list[ast.stmt] = []
         self.regexes: dict[str, str] = {}
@@ -188,9 +190,41 @@ class Codegen:
                 self.barrier_to_list(body)
             rest = stages[i + 1:]
             self.rest = rest
+            live_point = self.live and self.loop is not None and self.loop.in_source and isinstance(
+                stage, ir.Summarize)
+            if live_point:
+                self.live = False
+                if self.stage(stage, body, last=not rest):
+                    return
+                self.pipeline_after_live(stages[i + 1:], body)
+                return
             if self.stage(stage, body, last=not rest):
                 return
         self.finish(body)
+
+    def pipeline_after_live(self, rest: list[ir.Stage], body: list[ast.stmt]) -> None:
+        """`--live`: what follows the grouping becomes a function of `write`, so the
+        table can be drawn from the groups so far whenever the input pauses."""
+        for i, stage in enumerate(rest):
+            self.sites.append(stage.info)
+            self.site = len(self.sites)
+            self.rest = rest[i + 1:]
+            if self.stage(stage, body, last=not self.rest):
+                break
+        else:
+            self.finish(body)
+        assert self.source_try is not None
+        k = body.index(self.source_try) + 1 + len(self.source_epilogue)
+        after = body[k:]
+        del body[k:]
+        self.block = body
+        fn = ast.FunctionDef(name="_after", args=ast.arguments(
+            posonlyargs=[], args=[ast.arg("write")], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=after or [ast.Pass()], decorator_list=[], returns=None)
+        body.insert(body.index(self.source_try), fn)
+        body.insert(body.index(self.source_try), P.expr_stmt(P.method(P.name("rt"), "live", P.name("_after"))))
+        self.emit(P.expr_stmt(P.method(P.name("rt"), "live", P.const(None))))
+        self.emit(P.expr_stmt(P.call(P.name("_after"), P.name("write"))))
 
     def open_source(self, stage: ir.ReadInput, body: list[ast.stmt], join: ir.JoinLines | None) -> None:
         self.block = body
@@ -233,7 +267,10 @@ class Codegen:
         stop = ast.ExceptHandler(type=self.runtime("core", "Stop"), name=None, body=[ast.Pass()])
         self.imports[("core", "Stop")] = "Stop"
         self.block = body
-        self.emit(ast.Try(body=[loop], handlers=[stop], orelse=[], finalbody=[]))
+        try_stmt = ast.Try(body=[loop], handlers=[stop], orelse=[], finalbody=[])
+        self.emit(try_stmt)
+        if in_source:
+            self.source_try = try_stmt
         self.loop = Loop(body, element, in_source=in_source)
         self.block = element
 
@@ -610,8 +647,9 @@ class Codegen:
         return plain(self, value, t)
 
 
-def generate(program: ir.Program, sink: str = "yield", fuse: bool = True) -> tuple[ast.Module, list[ir.StageInfo]]:
-    g = Codegen(program, sink, fuse)
+def generate(program: ir.Program, sink: str = "yield", fuse: bool = True,
+             live: bool = False) -> tuple[ast.Module, list[ir.StageInfo]]:
+    g = Codegen(program, sink, fuse, live)
     g.deferred_checks = []
     mod = g.module()
     for block, check in g.deferred_checks:

@@ -63,9 +63,10 @@ def check(source: Source, overrides: dict[str, str] | None = None,
 
 
 def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
-          sink: str = "yield", fuse: bool = True, peek: Callable[[], str | None] | None = None) -> Compiled:
+          sink: str = "yield", fuse: bool = True, peek: Callable[[], str | None] | None = None,
+          live: bool = False) -> Compiled:
     program = check(source, overrides, output_format, peek)
-    module, sites = generate(program, sink=sink, fuse=fuse)
+    module, sites = generate(program, sink=sink, fuse=fuse, live=live)
     code = builtins.compile(module, "<streamlang>", "exec")
     return Compiled(source, program, module, sites, load_run(code), code)
 

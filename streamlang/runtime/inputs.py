@@ -53,6 +53,14 @@ def open_binary(path: str) -> BinaryIO:
     return open(path, "rb", buffering=0)
 
 
+def _ready(stream: Any) -> bool:
+    import select
+    try:
+        return bool(select.select([stream], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
+
+
 class Input:
     """Chunks of lines (lists of str, without line ends) from files or stdin.
 
@@ -71,6 +79,8 @@ class Input:
         self.mtime: float | None = None
         self.failed = False
         self._raw: str | None = None
+        # Called when stdin has nothing ready, just before the read that waits for it.
+        self.idle: Callable[[], None] | None = None
 
     def tracked(self, plan: list[tuple[str, int, int]]) -> None:
         """Read these (path, byte offset, first line number) segments instead, and
@@ -157,6 +167,8 @@ class Input:
         first = True
         while True:
             self.flush()
+            if self.idle is not None and not _ready(stream):
+                self.idle()
             try:
                 data = stream.read(CHUNK)
             except (OSError, EOFError, ValueError) as e:

@@ -89,15 +89,66 @@ class Run:
     def open(self, path: str | list[str]) -> Input:
         paths = [path] if isinstance(path, str) else path
         src = Input(paths, self.flush, self.report_io)
+        if self._draw is not None:
+            src.idle = self._redraw_now
         self.inputs.append(src)
         self.current = src
         return src
+
+    def live(self, draw: Callable[[Callable[[str], None]], None] | None) -> None:
+        """`--live`: `draw(write)` writes the table as it stands; it is redrawn on the
+        terminal a few times a second while the input pauses, and cleared at the end."""
+        self._draw = draw
+        for src in self.inputs:
+            src.idle = self._redraw_now if draw is not None else None
+        if draw is None:
+            self._clear_live()
+
+    _draw: Callable[[Callable[[str], None]], None] | None = None
+    _drawn = 0
+    _last_draw = 0.0
+
+    def _redraw_now(self) -> None:
+        self._last_draw = 0.0
+        self._redraw()
+
+    def _redraw(self) -> None:
+        import shutil
+        import time
+        now = time.monotonic()
+        if self._draw is None or now - self._last_draw < 0.25:
+            return
+        self._last_draw = now
+        lines: list[str] = []
+        self._drawing = True  # a rejection while drawing is counted by the final run, not here
+        try:
+            self._draw(lines.append)
+        finally:
+            self._drawing = False
+        width = shutil.get_terminal_size().columns
+        height = shutil.get_terminal_size().lines - 1
+        shown = [line[:width] for line in lines[:max(1, height)]]
+        text = self._clear_text() + "".join(line + "\x1b[K\n" for line in shown)
+        self._drawn = len(shown)
+        self.out.write(text.encode("utf-8", "replace"))
+        self.out.flush()
+
+    def _clear_text(self) -> str:
+        return f"\x1b[{self._drawn}F\x1b[J" if self._drawn else ""
+
+    def _clear_live(self) -> None:
+        if self._drawn:
+            self.out.write(self._clear_text().encode())
+            self.out.flush()
+            self._drawn = 0
 
     def report_io(self, message: str) -> None:
         self.io_failed = True
         self.err(f"sl: {message}")
 
     def flush(self) -> None:
+        if self._draw is not None:
+            self._redraw()
         if not self.pending:
             return
         text = "\n".join(self.pending) + "\n"
@@ -111,7 +162,11 @@ class Run:
 
     # rejections ----------------------------------------------------------
 
+    _drawing = False
+
     def reject(self, e: BaseException, n: int | None, line: str | None, site: int | None = None) -> None:
+        if self._drawing:
+            return
         if site is None:
             site = self.site_of(e)
         reason = reason_of(e)
