@@ -103,10 +103,14 @@ class SegmentsInput:
         self.name = "-"
         self.start = 1
         self.lines_read = 0
+        self.file_no = 0  # as Input has them: readers with a header notice a new file
+        self.mtime: float | None = None
+        self.idle = None
 
     def __iter__(self) -> Iterator[list[str]]:
         for name, first, lines in self.segments():
             self.name = name
+            self.file_no += 1
             for i in range(0, len(lines), BATCH):
                 self.check()
                 batch = lines[i:i + BATCH]
