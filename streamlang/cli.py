@@ -57,6 +57,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="incremental runs: read only what was appended since the last run with this FILE")
     p.add_argument("--skip-existing", action="store_true",
                    help="`write` leaves alone the files that already exist")
+    p.add_argument("-j", dest="jobs", metavar="N", type=int, default=1,
+                   help="N worker processes over the input files (same output as one)")
     p.add_argument("--check", action="store_true", help="type-check only")
     p.add_argument("--types", action="store_true", help="print the type of each stage")
     p.add_argument("--emit", choices=["python"], help="print the generated Python")
@@ -187,6 +189,17 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
     return compiled, compiled.run, run_sites
 
 
+def _parallel_plan(opts: argparse.Namespace, run, state):  # type: ignore[no-untyped-def]
+    """The byte ranges for `-j N`, or None where one process runs the program
+    (see runtime/parallel.py for which programs and inputs can be cut)."""
+    info = getattr(run, "parallel", None)
+    if opts.jobs <= 1 or info is None or opts.quiet or opts.strict or opts.rejects or state is not None:
+        return None
+    from .runtime.parallel import ranges
+    jobs = ranges(opts.files, opts.jobs)
+    return jobs if jobs and len(jobs) > 1 else None
+
+
 def _live(opts: argparse.Namespace) -> bool:
     """Live tables need a terminal to redraw on; by default, only for unbounded
     input (stdin from a pipe, as in `tail -f log | sl ...`)."""
@@ -276,7 +289,12 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
             return 2
     status = 0
     try:
-        if opts.quiet:
+        parallel = _parallel_plan(opts, run, state)
+        if parallel is not None:
+            from .runtime.parallel import run_parallel
+            run_parallel(run, sites, run.parallel, rt, parallel, opts.jobs)
+            rt.flush()
+        elif opts.quiet:
             found = False
             for _ in run(src, rt):
                 found = True

@@ -81,6 +81,12 @@ class Codegen:
         self.fuse = fuse
         self.live = live and sink == "write"
         self.source_try: ast.stmt | None = None
+        # For `-j`: how partitions of the input can be run apart and put together
+        # (set where the program allows it; see runtime/parallel.py).
+        self.order_dependent = False
+        self.barrier_state: str | None = None
+        self.merge_ops: list[str] | None = None
+        self.parallel: dict[str, object] | None = None
         self.imports: dict[tuple[str, str], str] = {}
         self.module_consts: list[ast.stmt] = []
         self.regexes: dict[str, str] = {}
@@ -168,7 +174,14 @@ class Codegen:
             path = module if module in STDLIB_MODULES else f"streamlang.runtime.{module}"
             header.append(ast.ImportFrom(module=path, names=[
                 ast.alias(fn, None if fn == alias else alias) for fn, alias in names], level=0))
-        mod = ast.Module(body=header + self.module_consts + [run], type_ignores=[])
+        consts = list(self.module_consts)
+        tail: list[ast.stmt] = []
+        if self.parallel is not None:
+            # How `-j` may cut this program: a literal built from plain data only.
+            info = ast.parse(repr(self.parallel), mode="eval").body
+            tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="parallel", ctx=ast.Store())],
+                                   value=info))
+        mod = ast.Module(body=header + consts + [run] + tail, type_ignores=[])
         return ast.fix_missing_locations(mod)
 
     # pipelines ------------------------------------------------------------
@@ -190,17 +203,39 @@ class Codegen:
                 self.barrier_to_list(body)
             rest = stages[i + 1:]
             self.rest = rest
-            live_point = self.live and self.loop is not None and self.loop.in_source and isinstance(
+            if self.loop is not None and self.loop.in_source:
+                self.note_order_dependence(stage)
+            split_point = self.sink == "write" and self.loop is not None and self.loop.in_source and isinstance(
                 stage, ir.Summarize)
-            if live_point:
-                self.live = False
+            if split_point:
                 if self.stage(stage, body, last=not rest):
                     return
                 self.pipeline_after_live(stages[i + 1:], body)
                 return
+            streaming = self.loop is not None and self.loop.in_source
             if self.stage(stage, body, last=not rest):
+                if streaming and self.loop is not None and self.loop.in_source and not self.order_dependent:
+                    self.parallel = {"mode": "stream", "header": self.header_written}
                 return
+            if streaming and (self.loop is None or not self.loop.in_source):
+                self.order_dependent = True  # a barrier that -j cannot split
+        if self.loop is not None and self.loop.in_source and not self.order_dependent and self.sink == "write":
+            self.parallel = {"mode": "stream", "header": None}
         self.finish(body)
+
+    header_written: str | None = None
+
+    def note_order_dependence(self, stage: ir.Stage) -> None:
+        """Stages whose result depends on where in the input an element is: `-j` keeps them whole."""
+        if isinstance(stage, (ir.Limit, ir.Uniq, ir.Enumerate, ir.Fold, ir.JoinLines, ir.Chart, ir.WriteFiles,
+                              ir.Sort, ir.Top)):
+            self.order_dependent = True
+        if isinstance(stage, ir.ParseFormat) and stage.format in ("csv", "tsv"):
+            self.order_dependent = True  # a header per file
+        if isinstance(stage, ir.Write) and stage.format == "table":
+            self.order_dependent = True
+        if _uses_lineno(stage):
+            self.order_dependent = True
 
     def pipeline_after_live(self, rest: list[ir.Stage], body: list[ast.stmt]) -> None:
         """`--live`: what follows the grouping becomes a function of `write`, so the
@@ -214,16 +249,32 @@ class Codegen:
         else:
             self.finish(body)
         assert self.source_try is not None
-        k = body.index(self.source_try) + 1 + len(self.source_epilogue)
+        start = body.index(self.source_try)
+        k = start + 1 + len(self.source_epilogue)
         after = body[k:]
-        del body[k:]
+        source_part = body[start:k]
+        del body[start:]
         self.block = body
         fn = ast.FunctionDef(name="_after", args=ast.arguments(
             posonlyargs=[], args=[ast.arg("write")], kwonlyargs=[], kw_defaults=[], defaults=[]),
             body=after or [ast.Pass()], decorator_list=[], returns=None)
-        body.insert(body.index(self.source_try), fn)
-        body.insert(body.index(self.source_try), P.expr_stmt(P.method(P.name("rt"), "live", P.name("_after"))))
-        self.emit(P.expr_stmt(P.method(P.name("rt"), "live", P.const(None))))
+        self.emit(fn)
+        if self.live:
+            self.emit(P.expr_stmt(P.method(P.name("rt"), "live", P.name("_after"))))
+        state = self.barrier_state
+        if state is not None and self.merge_ops is not None and not self.order_dependent:
+            # `-j`: a worker returns its groups; the main process runs the rest on the merged ones.
+            merged = P.attr(P.name("rt"), "merged")
+            give_back = ast.If(test=P.attr(P.name("rt"), "partial"), body=[ast.Return(value=P.name(state))],
+                               orelse=[])
+            self.emit(ast.If(test=P.is_none(merged), body=source_part + [give_back],
+                             orelse=[P.assign(state, merged)]))
+            self.parallel = {"mode": "groups", "ops": self.merge_ops}
+        else:
+            for s in source_part:
+                self.emit(s)
+        if self.live:
+            self.emit(P.expr_stmt(P.method(P.name("rt"), "live", P.const(None))))
         self.emit(P.expr_stmt(P.call(P.name("_after"), P.name("write"))))
 
     def open_source(self, stage: ir.ReadInput, body: list[ast.stmt], join: ir.JoinLines | None) -> None:
@@ -645,6 +696,22 @@ class Codegen:
     def plain(self, value: ast.expr, t: Type) -> ast.expr:
         from .codegen_expr import plain
         return plain(self, value, t)
+
+
+def _uses_lineno(stage: ir.Stage) -> bool:
+    found = []
+
+    def scan(node: object) -> None:
+        if isinstance(node, ir.LineNo):
+            found.append(node)
+        elif isinstance(node, tuple):
+            for x in node:
+                scan(x)
+        elif hasattr(node, "__dataclass_fields__") and not isinstance(node, ir.StageInfo):
+            for f in node.__dataclass_fields__:
+                scan(getattr(node, f))
+    scan(stage)
+    return bool(found)
 
 
 def generate(program: ir.Program, sink: str = "yield", fuse: bool = True,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import ir
 from . import pyast as P
-from .typesys import DURATION, INT, has_list, nullable, strip
+from .typesys import DURATION, DYN, FLOAT, INT, has_list, nullable, strip
 
 if TYPE_CHECKING:
     from .codegen import Codegen
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
     if stage.scalar:
         counter = g.fresh("count")
+        g.barrier_state, g.merge_ops = counter, ["sum"]
         g.emit(ast.AugAssign(target=P.store(counter), op=ast.Add(), value=P.const(1)))
         g.close_loop(body, [P.assign(counter, P.const(0))], [], P.list_([P.name(counter)]), stage.info.out)
         return
@@ -34,6 +35,10 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
         return
     groups = g.fresh("groups")
     slots = [Agg(g, a) for a in stage.aggs]
+    ops: list[str | None] = [op for s in slots for op in s.merge_ops()]
+    kind: list[str | None] = ["keyed" if key is not None else "single"]
+    g.merge_ops = None if None in ops else [str(op) for op in kind + ops]
+    g.barrier_state = groups if key is not None else st
     layout: list[ast.expr] = []
     for s in slots:
         s.base = len(layout)
@@ -76,6 +81,7 @@ def finish_group(g: Codegen, stage: ir.Summarize, slots: list[Agg], st: ast.expr
 
 def count_by(g: Codegen, stage: ir.Summarize, body: list[ast.stmt], key: ast.expr, k: str, c: str) -> None:
     counts = g.fresh("counts")
+    g.barrier_state, g.merge_ops = counts, ["counts"]
     kv = g.assign(key, "key")
     slot = ast.Subscript(value=P.name(counts), slice=kv, ctx=ast.Store())
     # A new key raises KeyError once; every later one is a plain `+= 1`.
@@ -104,6 +110,20 @@ class Agg:
 
     def target(self, st: ast.expr, i: int = 0) -> ast.Subscript:
         return ast.Subscript(value=st, slice=P.const(self.base + i), ctx=ast.Store())
+
+    def merge_ops(self) -> list[str | None]:
+        """How two partitions' slots combine, one op per slot; None where combining
+        would not give exactly what one pass gives (float sums round differently)."""
+        fn = self.agg.fn
+        arg = strip(self.agg.arg.type) if self.agg.arg is not None else INT
+        exact = arg not in (FLOAT, DYN)
+        table: dict[str, list[str | None]] = {
+            "count": ["add"], "sum": ["addnull" if exact else None], "min": ["min"], "max": ["max"],
+            "avg": ["addnull" if exact else None, "add"], "first": ["first"], "last": ["last"],
+            "count_distinct": ["union"], "list": ["extend"], "percentile": ["extend"],
+            "stddev": [None, None, None],
+        }
+        return table[fn]
 
     def init(self) -> list[ast.expr]:
         fn = self.agg.fn

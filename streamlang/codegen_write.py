@@ -44,6 +44,7 @@ def write(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool
     text = row_text(g, fmt, t)
     if last:
         prologue = []
+        g.header_written = header
         if header is not None:
             out = P.call(P.name("write"), P.const(header)) if g.sink == "write" else ast.Yield(value=P.const(header))
             prologue.append(P.expr_stmt(out))

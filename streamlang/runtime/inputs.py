@@ -132,11 +132,10 @@ class Input:
         self.failed = True
         self.report(f"error reading {path}: {getattr(e, 'strerror', None) or e}")
 
-    def _file_chunks(self, stream: io.TextIOWrapper, path: str) -> Iterator[list[str]]:
+    def _file_chunks(self, stream: io.TextIOWrapper, path: str, first: bool = True) -> Iterator[list[str]]:
         """A file's lines, a chunk at a time. `readlines` finds line ends with
         memchr, several times quicker than `str.split` on the decoded text."""
         line_no = 1
-        first = True
         while True:
             self.flush()
             try:

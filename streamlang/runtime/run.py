@@ -77,6 +77,9 @@ class Run:
         self.ascii = False  # `--ascii`: charts in plain ASCII even on a terminal
         self.memory: int | None = None  # `--memory`: bytes `sort` may hold before it spills to disk
         self.skip_existing = False  # `--skip-existing`: `write` leaves finished partitions alone
+        self.merged = None  # `-j`: the workers' groups, merged; the program then skips its input
+        self.partial = False  # `-j` worker: return the groups instead of finishing
+        self.parallel_lines: int | None = None
         self.cleanups: list = []
         self.rejects_file: BinaryIO | None = None
         self.why_file = None
@@ -204,7 +207,7 @@ class Run:
     def summary(self) -> str | None:
         if not self.total_rejected:
             return None
-        read = sum(i.lines_read for i in self.inputs)
+        read = sum(i.lines_read for i in self.inputs) if self.parallel_lines is None else self.parallel_lines
         lines = self.total_rejected - self.elements_rejected
         parts = []
         if lines:

@@ -1,0 +1,195 @@
+"""`-j N`: N worker processes over byte ranges of the input (SPEC §9).
+
+The input files are cut into ranges at line boundaries. A streaming program
+runs on each range and the outputs are written in input order; a program
+that groups (`count by`, `summarize`) has each worker return its groups,
+which are merged in input order — so groups keep their first-appearance
+order — before the rest of the program runs once. Either way the output is
+byte for byte what one process writes. Programs whose result depends on an
+element's position (`take`, `uniq`, `enumerate`, `lineno()`, a CSV header per
+file...) or whose merge would round differently (float sums) run in one
+process; so do stdin and compressed files, which cannot be cut.
+"""
+from __future__ import annotations
+
+import io
+import os
+from typing import Any
+
+from .core import MISSING
+from .inputs import Input, expand
+
+# Smaller ranges cost more in process start-up than they save (tunable, for tests).
+MIN_RANGE = int(os.environ.get("SL_JOBS_MIN_RANGE", 1 << 20))
+
+
+def ranges(paths: list[str], n: int) -> list[tuple[str, int, int]] | None:
+    """(path, start, end) byte ranges, each starting at a line, about total/n long."""
+    files = list(expand(paths))
+    if not files or any(p == "-" or p.endswith((".gz", ".bz2", ".xz")) for p in files):
+        return None
+    sizes = {}
+    for p in files:
+        try:
+            sizes[p] = os.path.getsize(p)
+        except OSError:
+            return None
+    target = max(MIN_RANGE, sum(sizes.values()) // n + 1)
+    out = []
+    for p in files:
+        start = 0
+        with open(p, "rb") as f:
+            while start < sizes[p]:
+                end = min(start + target, sizes[p])
+                if end < sizes[p]:
+                    f.seek(end)
+                    f.readline()  # to the start of the next line
+                    end = f.tell()
+                out.append((p, start, end))
+                start = end
+    return out
+
+
+class RangeInput(Input):
+    """The lines of one byte range of a file."""
+
+    def __init__(self, path: str, start: int, end: int, flush: Any, report: Any):
+        super().__init__([path], flush, report)
+        self.range = (start, end)
+
+    def __iter__(self) -> Any:
+        path = self.paths[0]
+        start, end = self.range
+        with open(path, "rb") as f:
+            f.seek(start)
+            data = f.read(end - start)
+        self.name = path
+        self.file_no = 1
+        self.mtime = os.path.getmtime(path)
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape", newline="\n")
+        yield from self._file_chunks(stream, path, first=start == 0)
+
+
+def merge_groups(parts: list[Any], ops: list[str]) -> Any:
+    kind, slot_ops = ops[0], ops[1:]
+    if kind == "sum":
+        return sum(parts)
+    if kind == "counts":
+        merged: dict = {}
+        for part in parts:
+            for k, c in part.items():
+                merged[k] = merged.get(k, 0) + c
+        return merged
+    if kind == "single":
+        state = parts[0]
+        for part in parts[1:]:
+            _merge_state(state, part, slot_ops)
+        return state
+    groups: dict = {}
+    for part in parts:
+        for k, st in part.items():
+            if k in groups:
+                _merge_state(groups[k], st, slot_ops)
+            else:
+                groups[k] = st
+    return groups
+
+
+def _merge_state(into: list, other: list, ops: list[str]) -> None:
+    for i, op in enumerate(ops):
+        a, b = into[i], other[i]
+        if op == "add":
+            into[i] = a + b
+        elif op == "addnull":
+            into[i] = b if a is None else a if b is None else a + b
+        elif op == "min":
+            if b is not None and (a is None or b < a):
+                into[i] = b
+        elif op == "max":
+            if b is not None and (a is None or b > a):
+                into[i] = b
+        elif op == "first":
+            if a is MISSING:
+                into[i] = b
+        elif op == "last":
+            into[i] = b
+        elif op == "union":
+            a |= b
+        elif op == "extend":
+            a.extend(b)
+
+
+# The compiled program, inherited by the forked workers.
+_JOB: dict[str, Any] = {}
+
+
+def _work(job: tuple[int, str, int, int]) -> dict[str, Any]:
+    from .run import Run
+    index, path, start, end = job
+    run, sites, mode, strict = _JOB["run"], _JOB["sites"], _JOB["mode"], _JOB["strict"]
+    out = io.BytesIO()
+    messages: list[str] = []
+    rt = Run(sites, strict=strict, out=out, err=messages.append)
+    rt.partial = mode == "groups"
+    src = RangeInput(path, start, end, rt.flush, rt.report_io)
+    rt.inputs.append(src)
+    rt.current = src
+    result = run(src, rt)
+    rt.flush()
+    return {"index": index, "path": path, "output": out.getvalue(), "groups": result, "lines": src.lines_read,
+            "rejected": {site: (s.count, s.examples) for site, s in rt.rejected.items()},
+            "total": rt.total_rejected, "io": messages}
+
+
+def run_parallel(run: Any, sites: Any, info: dict[str, Any], rt: Any, jobs: list[tuple[str, int, int]],
+                 workers: int) -> None:
+    """Run the workers, then put their results together on `rt` (output, rejections)."""
+    import multiprocessing
+    _JOB.update(run=run, sites=sites, mode=info["mode"], strict=False)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        results = pool.map(_work, [(i, p, s, e) for i, (p, s, e) in enumerate(jobs)], chunksize=1)
+    _collect_rejections(rt, results)
+    if info["mode"] == "stream":
+        header = info.get("header")
+        for r in results:
+            data = r["output"]
+            if header is not None and r["index"] > 0 and data.startswith(header.encode() + b"\n"):
+                data = data[len(header) + 1:]  # the header is written once, by the first part
+            rt.flush()
+            rt.out.write(data)
+        rt.out.flush()
+        return
+    rt.merged = merge_groups([r["groups"] for r in results], info["ops"])
+    run(None, rt)
+
+
+def _collect_rejections(rt: Any, results: list[dict[str, Any]]) -> None:
+    """Rejection counts and examples in input order, with line numbers made absolute."""
+    from .run import SiteRejections
+    lines_before: dict[str, int] = {}
+    total_lines = 0
+    for r in results:
+        offset = lines_before.get(r["path"], 0)
+        for site, (count, examples) in r["rejected"].items():
+            stats = rt.rejected.setdefault(site, SiteRejections())
+            stats.count += count
+            for ex in examples:
+                if len(stats.examples) < 3:
+                    stats.examples.append(_shift(ex, r["path"], offset))
+        rt.total_rejected += r["total"]
+        lines_before[r["path"]] = offset + r["lines"]
+        total_lines += r["lines"]
+        for message in r["io"]:
+            rt.err(message)
+    rt.parallel_lines = total_lines
+
+
+def _shift(example: str, path: str, offset: int) -> str:
+    prefix = f"{path}:"
+    if example.startswith(prefix):
+        rest = example[len(prefix):]
+        number, sep, tail = rest.partition(":")
+        if number.isdigit():
+            return f"{prefix}{int(number) + offset}{sep}{tail}"
+    return example
