@@ -59,6 +59,10 @@ def make_parser() -> argparse.ArgumentParser:
                    help="`write` leaves alone the files that already exist")
     p.add_argument("-j", dest="jobs", metavar="N", type=int, default=1,
                    help="N worker processes over the input files (same output as one)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="where to run: this machine, or a dask.distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: the cluster's scheduler (default: start a local one)")
     p.add_argument("--check", action="store_true", help="type-check only")
     p.add_argument("--types", action="store_true", help="print the type of each stage")
     p.add_argument("--emit", choices=["python"], help="print the generated Python")
@@ -193,10 +197,11 @@ def _parallel_plan(opts: argparse.Namespace, run, state):  # type: ignore[no-unt
     """The byte ranges for `-j N`, or None where one process runs the program
     (see runtime/parallel.py for which programs and inputs can be cut)."""
     info = getattr(run, "parallel", None)
-    if opts.jobs <= 1 or info is None or opts.quiet or opts.strict or opts.rejects or state is not None:
+    jobs_wanted = max(opts.jobs, 2) if opts.engine == "dask" else opts.jobs
+    if jobs_wanted <= 1 or info is None or opts.quiet or opts.strict or opts.rejects or state is not None:
         return None
     from .runtime.parallel import ranges
-    jobs = ranges(opts.files, opts.jobs)
+    jobs = ranges(opts.files, jobs_wanted)
     return jobs if jobs and len(jobs) > 1 else None
 
 
@@ -290,7 +295,12 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     status = 0
     try:
         parallel = _parallel_plan(opts, run, state)
-        if parallel is not None:
+        if opts.engine == "dask" and parallel is not None:
+            from .runtime.dask_engine import run_on_dask
+            options = {"vars": _overrides(opts.vars), "o": opts.output}
+            run_on_dask(text, name, options, run, rt, parallel, opts.scheduler, max(opts.jobs, 2))
+            rt.flush()
+        elif parallel is not None:
             from .runtime.parallel import run_parallel
             run_parallel(run, sites, run.parallel, rt, parallel, opts.jobs)
             rt.flush()

@@ -133,7 +133,8 @@ class Codegen:
 
     def emit(self, stmt: ast.stmt) -> None:
         for node in ast.walk(stmt):
-            if isinstance(node, (ast.stmt, ast.expr)):
+            # Statements moved into a wrapper keep the stage they came from.
+            if isinstance(node, (ast.stmt, ast.expr)) and getattr(node, "lineno", None) is None:
                 node.lineno = node.end_lineno = self.site  # type: ignore[attr-defined]
                 node.col_offset = node.end_col_offset = 0  # type: ignore[attr-defined]
         self.block.append(stmt)

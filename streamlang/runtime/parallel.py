@@ -149,6 +149,11 @@ def run_parallel(run: Any, sites: Any, info: dict[str, Any], rt: Any, jobs: list
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:
         results = pool.map(_work, [(i, p, s, e) for i, (p, s, e) in enumerate(jobs)], chunksize=1)
+    finish_parallel(run, info, rt, results)
+
+
+def finish_parallel(run: Any, info: dict[str, Any], rt: Any, results: list[dict[str, Any]]) -> None:
+    """The parts' results, in input order, as one run's output and report."""
     _collect_rejections(rt, results)
     if info["mode"] == "stream":
         header = info.get("header")
