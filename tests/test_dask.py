@@ -18,6 +18,8 @@ WORDS = str(ROOT / "examples" / "data" / "wordfreqs")
     ("parse apache | summarize n = count(), b = sum(.bytes) by .status", [LOG]),
     ("parse apache | where .status == 404 | select .ip, .path | csv", [LOG]),
     ('split "\\t" as {freq: int, word: str} | summarize total = sum(.freq), words = count()', [WORDS]),
+    # An fsspec URL naming a table's directory (file:// standing in for s3://): one part per file.
+    ('split "\\t" as {freq: int, word: str} | summarize total = sum(.freq), n = count()', ["file://" + WORDS + "/"]),
 ])
 def test_a_local_dask_cluster_gives_what_the_local_engine_gives(program, files):
     env = dict(os.environ, NO_COLOR="1", SL_JOBS_MIN_RANGE="200000")

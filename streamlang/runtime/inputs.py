@@ -24,6 +24,9 @@ def expand(paths: list[str]) -> Iterator[str]:
     """Files in the order named; a directory is every file under it, sorted,
     except hidden ones and Hive's markers (`_SUCCESS`, names starting with `_` or `.`)."""
     for path in paths:
+        if is_url(path):
+            yield from _expand_url(path)
+            continue
         if path != "-" and not os.path.exists(path) and any(c in path for c in "*?["):
             import glob
             matches = sorted(glob.glob(path))
@@ -40,7 +43,42 @@ def expand(paths: list[str]) -> Iterator[str]:
             yield path
 
 
+def _expand_url(url: str) -> Iterator[str]:
+    """A URL naming a directory (a table's location) or a glob: its files, sorted."""
+    try:
+        import fsspec
+        fs, _, paths = fsspec.get_fs_token_paths(url)
+        protocol = url.split("://")[0]
+        found: list[str] = []
+        for p in paths:
+            if fs.isdir(p):
+                found.extend(f for f in fs.find(p) if not os.path.basename(f).startswith((".", "_")))
+            else:
+                found.append(p)
+        if found:
+            yield from (f"{protocol}://{f}" if "://" not in f else f for f in sorted(found))
+            return
+    except Exception:  # noqa: BLE001 - the reader reports the URL it cannot open
+        pass
+    yield url
+
+
+def is_url(path: str) -> bool:
+    return "://" in path and not os.path.exists(path)
+
+
 def open_binary(path: str) -> BinaryIO:
+    if is_url(path):
+        # s3://, gs://, http(s)://...: through fsspec, where it (and the protocol's
+        # package, s3fs say) is installed.
+        try:
+            import fsspec
+        except ImportError:
+            raise OSError(f"reading {path.split('://')[0]}:// URLs needs fsspec (pip install fsspec)") from None
+        try:
+            return fsspec.open(path, "rb", compression="infer").open()  # type: ignore[no-any-return]
+        except (ImportError, ValueError) as e:
+            raise OSError(str(e)) from None
     if path.endswith(".gz"):
         import gzip
         return gzip.open(path, "rb")  # type: ignore[return-value]

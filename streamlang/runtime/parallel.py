@@ -17,7 +17,7 @@ import os
 from typing import Any
 
 from .core import MISSING
-from .inputs import Input, expand
+from .inputs import Input, expand, is_url
 
 # Smaller ranges cost more in process start-up than they save (tunable, for tests).
 MIN_RANGE = int(os.environ.get("SL_JOBS_MIN_RANGE", 1 << 20))
@@ -26,8 +26,12 @@ MIN_RANGE = int(os.environ.get("SL_JOBS_MIN_RANGE", 1 << 20))
 def ranges(paths: list[str], n: int) -> list[tuple[str, int, int]] | None:
     """(path, start, end) byte ranges, each starting at a line, about total/n long."""
     files = list(expand(paths))
-    if not files or any(p == "-" or p.endswith((".gz", ".bz2", ".xz")) for p in files):
+    if not files or "-" in files:
         return None
+    whole = [p for p in files if p.endswith((".gz", ".bz2", ".xz")) or is_url(p)]
+    if whole:
+        # Compressed files and URLs cannot be cut: each is one part, whole.
+        return [(p, 0, -1) for p in files] if len(files) > 1 else None
     sizes = {}
     for p in files:
         try:
@@ -60,6 +64,9 @@ class RangeInput(Input):
     def __iter__(self) -> Any:
         path = self.paths[0]
         start, end = self.range
+        if end < 0:
+            yield from super().__iter__()  # a whole file
+            return
         with open(path, "rb") as f:
             f.seek(start)
             data = f.read(end - start)

@@ -1,0 +1,1 @@
+map f"{len(_)} {len(split(_, "  "))}"

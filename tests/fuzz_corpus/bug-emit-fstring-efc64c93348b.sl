@@ -1,0 +1,1 @@
+map f"{int(_) + 1} {int(float(_ + ".9"))} {int(true)}"

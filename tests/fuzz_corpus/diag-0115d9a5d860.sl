@@ -1,0 +1,1 @@
+ if _ == "a" then1! else 2 + 10

@@ -1,0 +1,1 @@
+split "," as {a: str, b: int} | select .b | derive b = .b + 1, c = .b * 2 |split json

@@ -1,0 +1,1 @@
+split "," as {k: str, ok: bool?} | where .ok  map .k

@@ -1,0 +1,1 @@
+let time = tsv | enumerate | where null >= { } && true in n && ! hit 

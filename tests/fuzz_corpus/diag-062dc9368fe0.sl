@@ -1,0 +1,3 @@
+let bang = fun s
+ -> s + "!"; map bang(_) + bangcount
+("x")

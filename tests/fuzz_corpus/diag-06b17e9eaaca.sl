@@ -1,0 +1,5 @@
+
+  # note
+ type logfmt = ( { b : { } } ) ? ? 
+  # note
+ extract "\t" as [ { } ? -> { syslog : logfmt } ? ]

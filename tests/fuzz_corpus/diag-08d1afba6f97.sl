@@ -1,0 +1,1 @@
+split "," as{n: int?} | where.n

@@ -1,0 +1,2 @@
+let n _= 1
+take n

@@ -1,0 +1,7 @@
+; 
+ 
+  # note
+ let _ = extract r"^\s" as [ { } ] 
+  # note
+ 
+ parse str

@@ -1,0 +1,4 @@
+
+ let str = split null 
+ 
+ flatten ; ;

@@ -1,0 +1,1 @@
+split "," as {k: str, v: int?} | summarize m = avg(len(_).v) by .k

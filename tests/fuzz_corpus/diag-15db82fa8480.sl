@@ -1,0 +1,1 @@
+extract r"\] .(?P<method>[A-Z]+) " | extract r"\] .(?P<method>[A-Z]+) " | extract r"\] .(?P<method>[A-Z]+) " | count by .method | sort by .count desc | take 2

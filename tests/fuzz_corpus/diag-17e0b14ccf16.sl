@@ -1,0 +1,1 @@
+parse logfmt as [ { } ? ? ? ? ? ? -> { int : { } , f : int } ? ] 

@@ -1,0 +1,1 @@
+count(where _ ~ "b"~ "b"~)"b"

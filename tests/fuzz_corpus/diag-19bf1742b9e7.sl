@@ -1,0 +1,1 @@
+sort by len(1e99999)

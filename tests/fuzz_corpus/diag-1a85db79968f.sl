@@ -1,0 +1,1 @@
+type csv = { } -> { } ; ; ; ; count by int = fun b -> [ ] && true ?? f"{{}}" in false || [ ] ~ r"(?P<a>\w+) (?P<b>\d+)" ?? { } >= r"(" , 2 != 2 && null ?? float( ) < r"(?P<a>\w+) (?P<b>\d+)" ?? strptime( ) ?? 5m >= query( )

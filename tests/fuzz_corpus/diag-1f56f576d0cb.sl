@@ -1,0 +1,2 @@
+let inc (x: int) =x + 1
+map inc(_)

@@ -1,0 +1,1 @@
+let logfmt = tail ! ! r"[" in [ ]

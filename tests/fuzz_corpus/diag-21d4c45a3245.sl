@@ -1,0 +1,3 @@
+; ; 
+ let status = select b = null < "* - *" && .a in [ ] && true == { } |> parse "{}" as str 
+  # note

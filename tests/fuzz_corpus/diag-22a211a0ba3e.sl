@@ -1,0 +1,1 @@
+parse apache | where.agent | where.agent | where.agent ~ r"(?i)bot" | count

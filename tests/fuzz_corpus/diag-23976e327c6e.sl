@@ -1,0 +1,1 @@
+enumerate | map 1e99999.i

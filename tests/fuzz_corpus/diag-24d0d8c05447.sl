@@ -1,0 +1,1 @@
+where null in 1 + 3.14 || ! first( )

@@ -1,0 +1,2 @@
+; ; take r"[" ~ null && true >= round( ) && ! "a" in 3.14 ?? [ ] ~ false && logfmt in list( ) || ! null in [ ] || false && ! 0.5 && .path >= true || ! ! ! .status in 0s ?? 0 in .path || { } || ! null in bogus || ! r"(?P<n>x)(?P<n>y)" in [ ] && 1h30m in true ?? null && { } in .path || [ ] && ! list( ) <= false ; 
+ ;

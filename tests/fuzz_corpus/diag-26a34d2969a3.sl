@@ -1,0 +1,1 @@
+let bang = fun s -> s + "!"; map bang()time + bang("x")

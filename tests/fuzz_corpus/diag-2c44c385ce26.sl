@@ -1,0 +1,3 @@
+
+  # note
+ words as ( { dyn : { } , time : { } , int : { } } ? ? ? ) |> distinct

@@ -1,0 +1,1 @@
+map replace(_, 1, "x")

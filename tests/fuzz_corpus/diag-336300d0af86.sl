@@ -1,0 +1,4 @@
+
+  # note
+ ; take false % null <= { } % "\"" ?? f ; 
+ ;

@@ -1,0 +1,1 @@
+split "," as {n: int} | map (_)6 // .n .n

@@ -1,0 +1,5 @@
+; 
+ ; 
+ 
+ let b _ bogus csv = select str = fun n -> false && lineno( ) 
+ let status = enumerate 

@@ -1,0 +1,1 @@
+; let x = uniq by false - 0

@@ -1,0 +1,1 @@
+split [[","]] as {a: str, b: str, v: int} | summarize total   = sum(.v), n = count() by .b, .a | csv

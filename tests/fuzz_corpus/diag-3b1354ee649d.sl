@@ -1,0 +1,1 @@
+let b = extract r"(a*)*b" as [ [ [ { } ] ] ]

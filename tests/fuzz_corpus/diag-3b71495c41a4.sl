@@ -1,0 +1,4 @@
+; 
+ ; type csv = [ { } ? ? ? ] ? ; 
+ 
+ words |> distinct | derive f"{"q"}" || f"{"q"}" in n || [ ] >= false ;

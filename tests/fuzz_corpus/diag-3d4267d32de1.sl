@@ -1,0 +1,1 @@
+map query(_, "q")  | sort by .n?? "-"

@@ -1,0 +1,3 @@
+let
+A0
+=uniq

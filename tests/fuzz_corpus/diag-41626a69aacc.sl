@@ -1,0 +1,1 @@
+map f"{contains(_, "bot")} {contains(split(_, "/")- "x")}"

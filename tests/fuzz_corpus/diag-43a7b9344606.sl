@@ -1,0 +1,2 @@
+type hit = {ip: str}
+split "," as 

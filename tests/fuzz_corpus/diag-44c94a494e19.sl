@@ -1,0 +1,2 @@
+
+ let csv = drop ! ! ! [ ] in true

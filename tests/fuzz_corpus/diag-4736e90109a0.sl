@@ -1,0 +1,1 @@
+extract r"user=(?P<user>\w+) id=(?P<id>\d+)" | extract r"user=(?P<user>\w+) id=(?P<id>\d+)" | extract r"user=(?P<user>\w+) id=(?P<id>\d+)" | map.user  + "#" 1___+ .id

@@ -1,0 +1,2 @@
+type hit =  limit |{ip﻿ strr}
+split "," as hit

@@ -1,0 +1,1 @@
+summarize n =  int(_)count() by first_char = _[0] | csv

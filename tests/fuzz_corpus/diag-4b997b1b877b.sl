@@ -1,0 +1,1 @@
+select a = _, a = len_

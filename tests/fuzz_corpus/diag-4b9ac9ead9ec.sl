@@ -1,0 +1,2 @@
+distinct |> map r"(?P<n>x)(?P<n>y)" > "\t" ?? 1e6 in false || true in "\\" || null in ._ && null || ! r"\d+" in 1e999 ?? null > true || now( ) |> words ; parse csv as { b : ( { } ? -> { } ) -> { } ? ? } ; ; 
+ ; ;

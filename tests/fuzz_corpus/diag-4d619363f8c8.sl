@@ -1,0 +1,2 @@
+let f = 
+lines f | count

@@ -1,0 +1,1 @@
+lines [ ][ { } in [ ] : true ][ if .status == matches( ) then f"{.a} -> {.b}" != r"(?P<n>x)(?P<n>y)" else true in r"(a*)*b" ][ : ][ : { } <= { } ].value.value[ : ].value ; ; ;

@@ -1,0 +1,2 @@
+extract r"(?P<a>\w+) (?P<b>\d+)" as { int : ( { } -> { } ) ? } ; 
+ 

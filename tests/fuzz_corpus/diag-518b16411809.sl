@@ -1,0 +1,1 @@
+map upper(len(_))

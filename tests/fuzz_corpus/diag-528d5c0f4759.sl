@@ -1,0 +1,1 @@
+type hit = {ip: str} "," } "," as hti

@@ -1,0 +1,1 @@
+map f"{true} {false} {!true}"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[f"{true} {false} {!true}"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]f"{true} {false} {!true}"

@@ -1,0 +1,3 @@
+let common = extract r"(?P<a>\w+) (?P<b>\d+)" as ( { json : { } } ? ? ? ) 
+  # note
+ 

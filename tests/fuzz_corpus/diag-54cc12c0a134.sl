@@ -1,0 +1,1 @@
+extract r"(?P<code>E\d{3})" |extract r"(?P<code>E\d{3})" | map .code

@@ -1,0 +1,1 @@
+  fun x -> fun x -> logfmtparse|  .url

@@ -1,0 +1,1 @@
+map if  _=="a" then 1 else "b"

@@ -1,0 +1,1 @@
+map 5m !~ true && ! { } && ! .count in 0.5

@@ -1,0 +1,1 @@
+; ; filter [ ] - { } < max( ) || 0.5 + r"(?P<n>x)(?P<n>y)" in false - query( ) && ! ! ! ! 1 == { } ?? ! ! time ?? null

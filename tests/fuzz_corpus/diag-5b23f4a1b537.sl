@@ -1,0 +1,2 @@
+type#A=A
+letA=uniq

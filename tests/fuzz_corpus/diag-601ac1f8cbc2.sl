@@ -1,0 +1,2 @@
+
+ parse syslog | extract r"(?P<n>x)(?P<n>y)" as status

@@ -1,0 +1,1 @@
+map if 10 == "a"then 1 else 2 + _

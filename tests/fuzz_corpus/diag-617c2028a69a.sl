@@ -1,0 +1,2 @@
+type csv = { } ; 
+ words | sort 100 != [ ] ?? float( ) ?? false in false asc

@@ -1,0 +1,2 @@
+
+ filter ! ! [ ] != false || "\\" && ! ! ! ! syslog >= 0

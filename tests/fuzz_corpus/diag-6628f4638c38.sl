@@ -1,0 +1,2 @@
+fold 100
+ (funacc x -> acc - ,nt<x))

@@ -1,0 +1,1 @@
+where _ in ["GET" !~"HEAD"]

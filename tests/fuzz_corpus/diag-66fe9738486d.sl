@@ -1,0 +1,1 @@
+ if true then if true then "," else 1 else 1

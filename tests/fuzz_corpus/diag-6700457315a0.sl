@@ -1,0 +1,1 @@
+let apache = json |> split 0s 

@@ -1,0 +1,3 @@
+let a = parse "*" as n |> parse "," as x : ( { } -> topn ) -> csv < { } > ? -> nginx ? -> { } ? ; 
+  # note
+ ; 

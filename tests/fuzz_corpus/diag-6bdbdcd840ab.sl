@@ -1,0 +1,1 @@
+uniq by ! false in "\\"

@@ -1,0 +1,1 @@
+( hour(tim!~map=_))

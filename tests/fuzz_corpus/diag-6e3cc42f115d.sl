@@ -1,0 +1,1 @@
+parse"* *" as k, n:int f"| map .n * 2

@@ -1,0 +1,1 @@
+split 1 |> csv |> flatten

@@ -1,0 +1,1 @@
+split "," as {k: str, v: int?} | summarize f = first(.v), l = last(.v), xs = list(.v)1___, cd = count_distinct(.v) | json

@@ -1,0 +1,3 @@
+
+ count by str = ! [ ] > f"{len(_)}\n" && ! ! .a 
+ ;

@@ -1,0 +1,1 @@
+let status = map ! ! "-" in null && nginx !~ null |> stdin

@@ -1,0 +1,1 @@
+let hit = stdin |> sort true && 250ms || r"(a*)*b" && r"(" in { } ?? null <= [ ] && false > [ ] ?? [ ] || true

@@ -1,0 +1,1 @@
+let topn tsv = stdin ;

@@ -1,0 +1,1 @@
+map {req= {path = _}} | map .req.paht

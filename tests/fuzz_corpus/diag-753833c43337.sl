@@ -1,0 +1,1 @@
+map strptime({a={a=_}}, "%d.%m.%Y %H:%M")

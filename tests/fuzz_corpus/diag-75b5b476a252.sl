@@ -1,0 +1,3 @@
+; 
+  # note
+ let topn = uniq | split ( if { } then 999999999999999999999999999999 != null else p50( ) )[ if fun topn a -> if 2.5e-3 in [ ] then { } in f else 1 then fun topn -> 2 else if if true !~ 250ms then 5m >= query( ) else true in 1d then if [ ] in 0 then 1h30m else false > tsv else sum( ) : ][ : ][ : if fun topn -> [ ] ?? true in 0 ?? true >= 2.5e-3 then if f"x" || .time in false ?? 1 > 0.5 then f"{_}" in 0 ?? null == .path else 1e-999 ?? false in { } ?? count in r"(" else null < csv && false ] as ( hit ? )

@@ -1,0 +1,5 @@
+
+  # note
+ 
+  # note
+ extract r"(" as { time : ( { } ) ? -> f < { } ? > -> { } ? ? } ; extract r"(a*)*b" as [ { status : { } -> { } -> { } } ] ;

@@ -1,0 +1,1 @@
+split  1e99999| split ","

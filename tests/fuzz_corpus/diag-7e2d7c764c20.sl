@@ -1,0 +1,1 @@
+map f"{find(_, r"\d+") ?? "none"} {find(_, r")(\db") ?? "none"}"

@@ -1,0 +1,1 @@
+map --{w = _, parts = split(_, "-")} | csv

@@ -1,0 +1,1 @@
+split  "," as {a: str?} | map [.a]"a"| flatten | count

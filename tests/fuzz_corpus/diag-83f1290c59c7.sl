@@ -1,0 +1,2 @@
+
+ csv | split max( ) 

@@ -1,0 +1,1 @@
+split "," as {a: [int&&]}

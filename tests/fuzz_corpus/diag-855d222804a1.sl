@@ -1,0 +1,5 @@
+
+ flatten 
+  # note
+ 
+ let csv = words as ( { } ? ? ? ? )

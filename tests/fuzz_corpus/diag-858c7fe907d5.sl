@@ -1,0 +1,2 @@
+parse logfmt 
+ ; lines { csv = null ?? 3.14 == [ ] || true ?? logfmt == "a" ?? json } ;

@@ -1,0 +1,1 @@
+map true ||-false && false

@@ -1,0 +1,1 @@
+sort { } - null asc , [ ] && ! r"[" > b && true in 0 ?? r"(a*)*b" || round( ) && ! percentile( ) !~ 3.14 desc

@@ -1,0 +1,1 @@
+enumerate | map.status .i

@@ -1,0 +1,6 @@
+
+ 
+ 
+ 
+  # note
+ let json = uniq by "\"" in "\u{1F600}" && 1h30m == 42

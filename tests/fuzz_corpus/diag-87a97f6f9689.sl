@@ -1,0 +1,2 @@
+type hit = ip: strr
+split "," as hit

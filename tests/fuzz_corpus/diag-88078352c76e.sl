@@ -1,0 +1,5 @@
+; 
+  # note
+ 
+ type b = { } ? 
+ ; words ; parse "*" as time |> words as [ { } ? -> _ ? -> a ] |> parse n as [ { count : { } -> int } ] 

@@ -1,0 +1,1 @@
+map 1 + 1 + [[f"{bucket(time(_), 5m)} {bucket(time(_), 1h)} {bucket(time(_), 1d)}"]]

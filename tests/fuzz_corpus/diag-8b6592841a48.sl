@@ -1,0 +1,1 @@
+parse apache | where .method*10 + 1 == "POST" | count by .ip | csv

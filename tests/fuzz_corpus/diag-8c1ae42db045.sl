@@ -1,0 +1,1 @@
+map {req = {pathuniq = _}} | map .req.paht

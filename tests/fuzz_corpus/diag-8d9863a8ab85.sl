@@ -1,0 +1,2 @@
+; 
+ enumerate | parse "x\0y" as n

@@ -1,0 +1,8 @@
+; 
+  # note
+ ; 
+ 
+ 
+ 
+ ; 
+ ; let bogus ( bogus : { f : { } } ? ? ) = extract r"^\s" as { b : { } ? -> { int : { } } ? } ;

@@ -1,0 +1,1 @@
+fold 0 ->fun acc ->-- acc)

@@ -1,0 +1,1 @@
+split "," as {k: str?} | distinct by .k |parse count

@@ -1,0 +1,3 @@
+
+ let hit = take ! ! ! { } 
+ ; extract "'''" as x

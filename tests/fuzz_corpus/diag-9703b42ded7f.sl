@@ -1,0 +1,1 @@
+split "," as {s: str, i: int, f: float, b: bool} | derive t = time("2015-05-17T10:05:03Z"), xs = [1, 2], r = {k = .s}  json

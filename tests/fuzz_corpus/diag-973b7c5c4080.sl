@@ -1,0 +1,1 @@
+split "," as {n: int, w: str} | fold {best = "", n = 0} (fun acc x -> if x.n > acc.n then {best = x.w, n = x.n} else acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc acc) | map .best

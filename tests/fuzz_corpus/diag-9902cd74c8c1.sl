@@ -1,0 +1,1 @@
+parse apache | parse apache | parse apache | count by day = date(.time)

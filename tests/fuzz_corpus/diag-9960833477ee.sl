@@ -1,0 +1,1 @@
+derive x =1

@@ -1,0 +1,2 @@
+let page from n = drop from | take n
+page 

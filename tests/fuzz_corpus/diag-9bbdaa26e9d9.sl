@@ -1,0 +1,2 @@
+
+ let status json ( x : { } ? ? ? ? ) topn = extract "\u{1F600}" as ( { } -> { _ : { } -> { } , time : { } } ) |> map ! ! 42 ?? true >= [ ] && x( ) && ! true ?? 999999999999999999999999999999 || null in [ ] || r"[" in 250ms

@@ -1,0 +1,1 @@
+   {d = 90m}"\"); import os; os.system(\"echo pwned\") #" +map_

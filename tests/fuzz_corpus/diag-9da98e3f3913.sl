@@ -1,0 +1,1 @@
+select json = 1d in true && null in r"" && ! ! null !~ 5m ; let int = filter "x\0y" && ! { } > 0.5 || percentile( ) == { } && ! ! false ?? 42 != 0.5 && ! len( ) in false ;

@@ -1,0 +1,5 @@
+extract "a" |> split [ ] as ( { } ) ; 
+  # note
+ 
+ ; type int = { common : dyn ? } ? 
+  # note

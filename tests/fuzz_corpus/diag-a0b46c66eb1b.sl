@@ -1,0 +1,1 @@
+fold   (fun  x0-> x)

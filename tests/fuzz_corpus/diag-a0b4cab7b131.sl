@@ -1,0 +1,1 @@
+map weekday(bool(_))

@@ -1,0 +1,1 @@
+map 1 + 1 + {req = {path = _}} | map .req.paht

@@ -1,0 +1,5 @@
+
+  # note
+ 
+ 
+ let n int = uniq by ! [ ] in 1h30m

@@ -1,0 +1,1 @@
+map len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(len(null))))))))))))))))))))))))))))))

@@ -1,0 +1,1 @@
+split "," as {acc: int, w: str} | fold {best= "", n = 0} (fun acc x -> if x.n > n.n then {best = x.w, n = x.n} else acc) | map .best

@@ -1,0 +1,2 @@
+; ; let b count = distinct by ! "\"" in 1 
+ ;

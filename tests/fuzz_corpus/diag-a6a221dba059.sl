@@ -1,0 +1,1 @@
+parse apache | where {a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a={a=.method}}}}}}}}}}}}}}}}}}}}}}}}}}}}}} == "POST" | count by .ip | csv

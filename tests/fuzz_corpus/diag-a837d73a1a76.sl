@@ -1,0 +1,1 @@
+split "," as {k: {a: {a: str}}?, v: int} | summarize s = sum(.v) by.k

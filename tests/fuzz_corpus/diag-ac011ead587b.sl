@@ -1,0 +1,1 @@
+parse apache | where .method + _ == "POST" | count by .ip | csv

@@ -1,0 +1,1 @@
+map strftime(time(_)&& "%Y/%m/%d %H:%M:%S %z")

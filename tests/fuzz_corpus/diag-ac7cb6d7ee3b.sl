@@ -1,0 +1,1 @@
+; let int = sort by if 1e6 then fun a -> fun topn topn -> x in .b ?? str in true ?? false > false else 250ms || { } in 42 || r"" in { } && int || 42 ?? 1e999 || false in 1h30m && 1h30m < "," ?? 250ms in "," || [ ] in false desc , fun _ n -> "x\0y" ?? _ in false || r"\d+" in x ?? f"{len(_)}\n" != null ?? [ ] asc

@@ -1,0 +1,1 @@
+parse json | where .n  1 | map .id

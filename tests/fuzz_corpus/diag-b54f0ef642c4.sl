@@ -1,0 +1,3 @@
+
+ 
+ tsv |> where ! false >= "* - *" ; 

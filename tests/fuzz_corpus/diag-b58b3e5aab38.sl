@@ -1,0 +1,1 @@
+; ; ; let tsv = words as time ;

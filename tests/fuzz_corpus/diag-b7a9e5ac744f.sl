@@ -1,0 +1,1 @@
+; ; let count = distinct |> split 250ms[ : ][ "x\0y" in null : 1e999 ][ false in null ?? { } ].i.count.i

@@ -1,0 +1,3 @@
+
+ stdin | count | enumerate | extract "'''" ; ; 
+  # note

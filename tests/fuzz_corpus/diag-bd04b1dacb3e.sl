@@ -1,0 +1,2 @@
+; 
+ let apache = words as { b : { } ? }

@@ -1,0 +1,3 @@
+
+  # note
+ ; parse csv as int ;

@@ -1,0 +1,1 @@
+map join(_, "|")summarizeavg(_)

@@ -1,0 +1,1 @@
+parse "* took *ms at *" as what, ms:{a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: {a: int}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}, at:time | map map f"{.what}|{.ms + 1}|{hour(.at)}"

@@ -1,0 +1,1 @@
+sort fun int -> 1e999 < 250ms ?? null in false && true || substr( ) asc

@@ -1,0 +1,1 @@
+let syslog = extract "\u{1F600}" as { status : { csv : { } } ? -> { count : { } } }

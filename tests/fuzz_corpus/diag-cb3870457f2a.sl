@@ -1,0 +1,1 @@
+; tsv |> tail f"{"q"}" >= null ; ;

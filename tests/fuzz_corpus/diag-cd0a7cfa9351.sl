@@ -1,0 +1,1 @@
+split "," as {k: str, v: int} | summarize med = p50(.v)  .k

@@ -1,0 +1,1 @@
+summarize s = sum(int(_))(int(_))

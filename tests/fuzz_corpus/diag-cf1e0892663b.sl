@@ -1,0 +1,1 @@
+parse apache as {ip:str}

@@ -1,0 +1,1 @@
+count by t = bucket(time(_).a, 10m)

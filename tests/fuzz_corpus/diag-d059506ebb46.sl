@@ -1,0 +1,1 @@
+parse "*" as dyn | extract r"\d+" ; ; ;

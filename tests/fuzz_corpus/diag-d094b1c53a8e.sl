@@ -1,0 +1,1 @@
+derive 1 = x

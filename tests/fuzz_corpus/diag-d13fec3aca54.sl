@@ -1,0 +1,2 @@
+; ; 
+ ; split 250ms.status as { }

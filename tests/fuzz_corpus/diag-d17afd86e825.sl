@@ -1,0 +1,1 @@
+; words as { logfmt : { a : { } } ? ? ? }

@@ -1,0 +1,5 @@
+; 
+  # note
+ parse tsv |> words as { } |> parse "," as a | drop ! ! [ ] in "'''" 
+  # note
+ 

@@ -1,0 +1,1 @@
+; top 1d + false in { } && ! ! false != 1e6 by ! { } in true ?? avg( ) in x && 1d >= 1e-999 && ! count || int && max( ) != .count && null < [ ] && [ ] !~ .a asc

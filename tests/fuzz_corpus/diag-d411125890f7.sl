@@ -1,0 +1,2 @@
+
+ ; let status ( f : str ? ? ? ) = words as [ int ? ] |> extract r"^\s" ; let logfmt ( bogus : common ? ? ? ? ) = count by false || false > 1h30m , fun b -> .bytes != [ ] , if if 0s then f"{"q"}" else "a" >= split( ) then if r"[" != ._ then null in false else true in 250ms else r"[" >= [ ] , common = if 1e999 then { } ?? true in f"{.a} -> {.b}" else if { } in 1d then 1e-999 in 3.14 else if f"{.a} -> {.b}" ~ [ ] then false == null else true in .path ;

@@ -1,0 +1,1 @@
+split "," as {n: int} | map 6  + _// .n

@@ -1,0 +1,2 @@
+
+ let _ = extract r"" as [ [ { } ] ? ? ] |> tsv |> join "\t" ; ;

@@ -1,0 +1,5 @@
+
+ ; ; split [ ].count as { } |> enumerate |> tsv 
+  # note
+ 
+  # note

@@ -1,0 +1,1 @@
+; sort by ! ! "\t" in { } || ! count( ) in false ?? false in 100 desc

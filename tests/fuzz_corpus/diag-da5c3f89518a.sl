@@ -1,0 +1,1 @@
+let dyn status = split true.status as [ ( { } ? ) ? ]

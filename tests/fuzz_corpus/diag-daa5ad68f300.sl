@@ -1,0 +1,1 @@
+split " " as {ip: str,bytes: int?} | fold 0 (fun acc x -> acc + (x.bytesflatten ?? 0))

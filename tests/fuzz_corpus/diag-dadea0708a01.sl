@@ -1,0 +1,1 @@
+sort by ! false > 2.5e-3 && ! ! 1e6 in r"(" || ! common ~ .status desc |> fun tsv count -> 0s in [ ] || .path && ! f"{.a} -> {.b}"

@@ -1,0 +1,1 @@
+split "," as {status: int} | summarize n  _ ~ 1= count() by .statsu

@@ -1,0 +1,1 @@
+; parse common |> parse "\t" as dyn : { a : hit ? } -> { }

@@ -1,0 +1,2 @@
+
+ uniq |> stdin

@@ -1,0 +1,1 @@
+map url_host(_)  "-"

@@ -1,0 +1,7 @@
+let _ = map true ~ { } || ! null !~ syslog 
+ 
+ 
+  # note
+ 
+ type dyn = [ { } ] ? ? -> apache 
+ ; ;

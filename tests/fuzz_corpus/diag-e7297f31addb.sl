@@ -1,0 +1,1 @@
+sort ! null !~ "{}" && .path < { } && f"{_}" in 2.5e-3 , fun x -> ! true desc

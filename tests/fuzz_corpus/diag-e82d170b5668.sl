@@ -1,0 +1,1 @@
+map ! r"(?P<a>\w+) (?P<b>\d+)" !~ { } && ! x( ) <= f"{"q"}" + 0s |> sort true in false asc

@@ -1,0 +1,1 @@
+map len(_) |words

@@ -1,0 +1,1 @@
+parse apache | summarize first = min(.time), last = max(.time), span = max(.time) - min(-.time)

@@ -1,0 +1,1 @@
+extract r"user=(?P<user>\w+) id=(?P<id>\d+)" |sort by _ map .user + .id +"#"

@@ -1,0 +1,1 @@
+let status = sort by false >= 0s && null && true ~ 0s || 250ms >= 0 asc |> join ""

@@ -1,0 +1,1 @@
+map if _ then 1 else [[2]]

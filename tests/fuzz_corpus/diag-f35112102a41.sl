@@ -1,0 +1,1 @@
+distinct by ! { } ~ _ ?? ! [ ] && r"^\s" || ! f"{len(_)}\n" in true 

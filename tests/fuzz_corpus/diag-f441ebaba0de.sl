@@ -1,0 +1,1 @@
+parse "* *" as k, n:int? | map .n | map .n | map .n ?? -1

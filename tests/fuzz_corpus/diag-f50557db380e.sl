@@ -1,0 +1,1 @@
+; let time apache = words as [ { bogus : { } , csv : { } } ? ? ? ]

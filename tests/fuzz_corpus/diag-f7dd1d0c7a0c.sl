@@ -1,0 +1,3 @@
+let syslog = { } != 100 || false 
+  # note
+ distinct ;

@@ -1,0 +1,5 @@
+
+ ; ; 
+  # note
+ 
+ let a = split false as { dyn : { csv : { } -> { } , x : { } } -> { } ? ? ? , syslog : status < n , { } > ? }

@@ -1,0 +1,1 @@
+map (fun s K-> s + s)

@@ -1,0 +1,1 @@
+tail "'''" > false | parse "{}" as dyn

@@ -1,0 +1,6 @@
+
+ type csv = { str : { } ? ? ? } -> [ { } ? ? ? ? ] ; let bogus = map if r"(" ?? 1d ?? null then if json in .status ?? null then b ?? true in topn else fun logfmt tsv -> if 1e-999 > hit then null else { } else if "a" ?? r"(a*)*b" then if fun nginx -> r"(?P<a>\w+) (?P<b>\d+)" in null then fun json -> true != "," else fun int -> true in { } else fun time -> null == "\"" 
+  # note
+ 
+  # note
+ let n dyn = csv | distinct |> sort by if true ?? [ ] then if if f"{len(_)}\n" then time( ) <= r"(" else true in f"{"q"}" then true else if r"" in 9999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999 then ._ in x( ) else f"{len(_)}\n" != f"{"q"}" else f"{"q"}" ?? [ ] desc , if fun count -> null in [ ] then f"{"q"}" in .path else fun int -> "\u{1F600}" in 2.5e-3 asc ; type syslog = time < a < { } ? , { } -> time > > ;

@@ -1,0 +1,1 @@
+let hit = words as [ str ? ] |> join "," | sort by [ ] in "'''" || [ ] in 250ms desc , [ ] asc , if .path ~ true then [ ] in [ ] else r"^\s" < "a" , 2.5e-3 ?? [ ] in f"{{}}" desc | extract "\"" |> enumerate ; extract r"(?P<n>x)(?P<n>y)" |> words

@@ -1,0 +1,2 @@
+parse "* *" as k, n:int?-| 😀f
+map .n ??  1
