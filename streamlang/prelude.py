@@ -435,14 +435,14 @@ STAGES.update({s.name: s for s in [
              "A horizontal bar per element: the label is the record's other fields, the bar its last number "
              "(or EXPR); Unicode blocks on a terminal, `#` otherwise or with `--ascii`.",
              _ex("count by status = _ | chart", "200\n404\n200\n200\n304\n",
-                 "200 " + "#" * 74 + " 3\n404 " + "#" * 25 + " 1\n304 " + "#" * 25 + " 1\n")),
+                 "200 " + "#" * 73 + " 3\n404 " + "#" * 24 + " 1\n304 " + "#" * 24 + " 1\n")),
     StageDoc("spark", "spark [by EXPR]", "stage<A, str>",
              "All the numbers as one sparkline (`▁▂▃▄▅▆▇█`, or ` .:-=+*#` in ASCII).",
              _ex("spark by int(_)", "1\n5\n3\n", ".#=\n")),
     StageDoc("hist", "hist TIME BUCKET", "stage<A, str>",
              "How many elements fall in each bucket of time, empty buckets included, as a bar chart.",
              _ex("hist time(_) 1h", "2015-05-17T10:05:03Z\n2015-05-17T10:20:00Z\n2015-05-17T12:01:00Z\n",
-                 "2015-05-17 10:00 " + "#" * 61 + " 2\n2015-05-17 11:00  0\n2015-05-17 12:00 " + "#" * 31
+                 "2015-05-17 10:00 " + "#" * 60 + " 2\n2015-05-17 11:00  0\n2015-05-17 12:00 " + "#" * 30
                  + " 1\n")),
 ]})
 
@@ -453,3 +453,12 @@ STAGES["write"] = StageDoc(
     "With `--skip-existing`, files that exist are left alone.",
     _ex('split "," as {k: str, n: int} | write "/tmp/sl-example/{k}.csv"', "a,1\nb,2\na,3\n",
         "/tmp/sl-example/a.csv\t2\n/tmp/sl-example/b.csv\t1\n"))
+
+FUNCTIONS.update({f.name: f for f in [
+    Function("url_decode", ("str",), STR, _runtime("urls", "url_decode"),
+             "Percent-decoding (`%20` is a space); a malformed escape stays as it is.",
+             _ex("map url_decode(_)", "caf%C3%A9%20au%20lait\n", "café au lait\n")),
+    Function("url_encode", ("str",), STR, _runtime("urls", "url_encode"),
+             "Percent-encoding of everything but RFC 3986's unreserved characters.",
+             _ex("map url_encode(_)", "a b/c\n", "a%20b%2Fc\n")),
+]})

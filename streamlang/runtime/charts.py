@@ -299,7 +299,7 @@ def draw(kind: str, rt: object, values: list, bucket: timedelta | None = None) -
     in ASCII when the output is not a terminal or `--ascii` was given."""
     import sys
     ascii = bool(getattr(rt, "ascii", False)) or not sys.stdout.isatty()
-    width = terminal_width()
+    width = terminal_width() - 1  # the last column free: no terminal wraps, and the toplevel fits
     if kind == "spark":
         return [sparkline(values, ascii)] if values else []
     if kind == "hist":
