@@ -205,6 +205,13 @@ def _parallel_plan(opts: argparse.Namespace, run, state):  # type: ignore[no-unt
     return jobs if jobs and len(jobs) > 1 else None
 
 
+def _progress_writer():  # type: ignore[no-untyped-def]
+    def write(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    return write
+
+
 def _live(opts: argparse.Namespace) -> bool:
     """Live tables need a terminal to redraw on; by default, only for unbounded
     input (stdin from a pipe, as in `tail -f log | sl ...`)."""
@@ -278,6 +285,8 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     try:
         rt = Run(sites, strict=opts.strict, rejects=opts.rejects)
         rt.ascii = opts.ascii
+        if opts.files and sys.stderr.isatty() and "NO_PROGRESS" not in os.environ:
+            rt.progress = _progress_writer()
         rt.skip_existing = opts.skip_existing
         if opts.memory is not None:
             rt.memory = int(opts.memory * 1024 * 1024)
@@ -331,6 +340,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         status = 1
     finally:
         rt.close()
+    rt.end_progress()
     summary = rt.summary()
     if summary:
         _err(summary)

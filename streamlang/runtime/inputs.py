@@ -114,6 +114,7 @@ class Input:
         self.start = 1
         self.lines_read = 0
         self.file_no = 0  # counts the files begun, so readers with a header notice a new one
+        self.chars_read = 0
         self.mtime: float | None = None
         self.failed = False
         self._raw: str | None = None
@@ -186,6 +187,7 @@ class Input:
             if not lines[-1].endswith("\n"):
                 lines[-1] += "\n"  # the file's last line, without its newline
             text = "".join(lines)
+            self.chars_read += len(text)
             if "\r" in text or (first and text.startswith("\ufeff")):
                 lines = self._lines(text, first)
             else:

@@ -149,7 +149,32 @@ class Run:
         self.io_failed = True
         self.err(f"sl: {message}")
 
+    progress: Callable[[str], None] | None = None  # where the progress line goes (a terminal)
+    _progress_at = 0.0
+    _started = 0.0
+
+    def _show_progress(self) -> None:
+        """Every half second of a long run: how much has been read, how fast, what was rejected."""
+        import time
+        now = time.monotonic()
+        if not self._started:
+            self._started = now
+        if now - self._progress_at < 0.5 or now - self._started < 1.0 or self.progress is None:
+            return
+        self._progress_at = now
+        lines = sum(i.lines_read for i in self.inputs)
+        mb = sum(getattr(i, "chars_read", 0) for i in self.inputs) / 1e6
+        rate = lines / (now - self._started)
+        self.progress(f"\r\x1b[Ksl: {mb:,.0f} MB, {lines:,} lines read ({rate:,.0f}/s), "
+                      f"{self.total_rejected:,} rejected")
+
+    def end_progress(self) -> None:
+        if self.progress is not None and self._progress_at:
+            self.progress("\r\x1b[K")
+
     def flush(self) -> None:
+        if self.progress is not None:
+            self._show_progress()
         if self._draw is not None:
             self._redraw()
         if not self.pending:
