@@ -331,7 +331,7 @@ def check_unless_known(text: str) -> None:
                 raise
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(grammar_programs())
 def test_grammar_generated_programs_compile_or_get_a_diagnostic(text: str) -> None:
     check_unless_known(text)
@@ -468,7 +468,7 @@ def test_grammar_walk_makes_programs_that_compile() -> None:
 SEEDS = seed_programs()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(SEEDS), st.randoms(use_true_random=False))
 def test_mutated_programs_compile_or_get_a_diagnostic(seed: str, rng: random.Random) -> None:
     check_unless_known(mutate(rng, seed, SEEDS))
