@@ -490,6 +490,11 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
         if kind == "regex" and isinstance(arg, ir.Const) and isinstance(arg.value, str):
             c.compile_regex(arg.value, arg.span)
         typed.append(arg)
+    if fn.name in ("int", "float", "bool", "time") and typed:
+        t0 = strip(typed[0].type)
+        if isinstance(t0, (ListT, Record)) or t0 == DURATION and fn.name != "str":
+            c.type_error(typed[0].span, f"`{fn.name}` converts text and numbers, not {show(typed[0].type)}",
+                         fn.signature, typed[0].type)
     if fn.name in ("min", "max") or fn.params and fn.params[0] == "ordered":
         check_same_types(c, e, typed)
     stripped = [strip(a.type) for a in typed]

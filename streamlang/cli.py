@@ -72,14 +72,35 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stop like Ctrl-C does (output flushed, summary printed), status 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import warnings
+    signal.signal(signal.SIGTERM, _terminate)
+    # A user's regex may draw a FutureWarning from `re`; it is no concern of theirs.
+    warnings.simplefilter("ignore")
     try:
         code = _main(sys.argv[1:] if argv is None else argv)
+        sys.stdout.flush()
     except BrokenPipeError:
         _quiet_stdout()
         code = 0
+    except Terminated:
+        code = 143
     except KeyboardInterrupt:
         code = 130
+    except OSError as e:
+        # The output cannot be written: a full disk, /dev/full.
+        _quiet_stdout()
+        _err(f"sl: cannot write the output: {e.strerror or e}")
+        code = 1
     sys.exit(code)
 
 
@@ -280,7 +301,12 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         _print_types(compiled)
         return 0
     if opts.emit:
-        print(compiled.python_source)
+        try:
+            source = compiled.python_source
+        except (ValueError, RecursionError) as e:
+            _err(f"sl: this program cannot be shown as Python source ({e}); it runs all the same")
+            return 1
+        print(source)
         return 0
     try:
         rt = Run(sites, strict=opts.strict, rejects=opts.rejects)
@@ -329,17 +355,30 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         _err(f"sl: {e}")
         rt.close()
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         rt.flush()
         rt.abandon()
-        status = 130
+        status = 143 if isinstance(e, Terminated) else 130
+    except (ArithmeticError, ValueError, TypeError, LookupError, AttributeError) as e:
+        # Only values computed once, before any input (a `let`, a stage's argument),
+        # fail here: an element that fails is a rejection.
+        from .runtime.run import reason_of
+        site = rt.site_of(e)
+        where = f"{sites[site - 1].location}: " if 0 < site <= len(sites) else ""
+        _err(f"sl: {where}{reason_of(e)}")
+        rt.abandon()
+        status = 1
     except OSError as e:
         if isinstance(e, BrokenPipeError):
             raise
         _err(f"sl: {e.strerror or e}")
         status = 1
     finally:
-        rt.close()
+        try:
+            rt.close()
+        except OSError as e:
+            _err(f"sl: cannot write {opts.rejects}: {e.strerror or e}")
+            status = 1
     rt.end_progress()
     summary = rt.summary()
     if summary:

@@ -154,7 +154,9 @@ class Codegen:
         body: list[ast.stmt] = []
         self.block = body
         for g in prog.globals:
-            self.site = 0
+            # A value computed before any input: a failure names its `let`.
+            self.sites.append(ir.StageInfo(f"let {g.name}", g.span, g.type, g.type))
+            self.site = len(self.sites)
             self.emit(P.assign(f"g{g.id}", self.expr(g.value)))
         if prog.value is not None:
             self.site = 0

@@ -11,11 +11,12 @@ from typing import Any
 from .cache import load_run
 from .checker import Checker
 from .codegen import generate
+from .errors import CompileError, Diagnostic
 from .ir import Program as CheckedProgram
 from .ir import StageInfo, Write
 from .parser import parse_program
 from .runtime.run import Run, Site
-from .source import Source
+from .source import Source, Span
 from .typesys import DURATION, FLOAT, STR, TIME, ListT, Opt, Record, StreamT, Type, show
 
 
@@ -65,9 +66,16 @@ def check(source: Source, overrides: dict[str, str] | None = None,
 def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
           sink: str = "yield", fuse: bool = True, peek: Callable[[], str | None] | None = None,
           live: bool = False) -> Compiled:
-    program = check(source, overrides, output_format, peek)
-    module, sites = generate(program, sink=sink, fuse=fuse, live=live)
-    code = builtins.compile(module, "<streamlang>", "exec")
+    try:
+        program = check(source, overrides, output_format, peek)
+        module, sites = generate(program, sink=sink, fuse=fuse, live=live)
+        code = builtins.compile(module, "<streamlang>", "exec")
+    except (RecursionError, MemoryError, SyntaxError):
+        # Python's own limits on how deep an expression may nest (SyntaxError:
+        # "too many nested parentheses" and the like, from compile()).
+        raise CompileError([Diagnostic(source, Span(0, max(1, len(source.text.split("\n", 1)[0]))),
+                                       "this program is nested too deeply to compile",
+                                       "split the expression up with `let` bindings")]) from None
     return Compiled(source, program, module, sites, load_run(code), code)
 
 

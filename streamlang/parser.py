@@ -443,13 +443,21 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return S.Slice(_span(meta), obj, lo, hi)
 
     def int_lit(self, meta, c):
-        return S.Lit(_span(meta), int(c[0]), "int")
+        try:
+            return S.Lit(_span(meta), int(c[0]), "int")
+        except ValueError:
+            raise CompileError([Diagnostic(self.source, _span(meta), "this number has too many digits",
+                                           "integers may have up to 100,000 digits")]) from None
 
     def float_lit(self, meta, c):
         return S.Lit(_span(meta), float(c[0]), "float")
 
     def duration_lit(self, meta, c):
-        return S.Lit(_span(meta), duration_value(c[0].value), "duration")
+        try:
+            return S.Lit(_span(meta), duration_value(c[0].value), "duration")
+        except (OverflowError, ValueError):
+            raise CompileError([Diagnostic(self.source, _span(meta), "this duration is too long",
+                                           "durations go up to 999999999 days")]) from None
 
     def string_lit(self, meta, c):
         tok = c[0]

@@ -313,7 +313,6 @@ BUG_ROUND = ("BUG: `sl 'map round(float(_), 100000000)'` never answers: round_ha
              "in one C call; a digits argument out of any float's range should be a rejection (or clamped)")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_ROUND)
 def test_round_to_a_huge_number_of_digits_does_not_hang(tmp_path: Path) -> None:
     try:
         r = run(tmp_path, "map round(float(_), 100000000)", stdin=b"2.5\n", timeout=10)
@@ -327,7 +326,6 @@ BUG_OUTSIDE = ("BUG: an error evaluating a `let` value or a stage argument, outs
                "should be an error that names the place in the program (status 1, or 2 if found at compile time)")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_OUTSIDE)
 @pytest.mark.parametrize("program", ["let x = 1 // 0\nmap x", 'let x = int("abc")\nmap x',
                                      "tail 99999999999999999999"])
 def test_error_outside_any_element_names_its_place_without_a_traceback(tmp_path: Path, program: str) -> None:
@@ -384,7 +382,6 @@ BUG_CRLF_REJECTS_SLOW = (
     "LF; it should cost the same as LF")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_CRLF_REJECTS_SLOW)
 def test_rejects_on_crlf_input_cost_what_they_cost_on_lf(tmp_path: Path) -> None:
     n = 40_000
     (tmp_path / "lf.txt").write_bytes(b"bad line number x\n" * n)

@@ -306,7 +306,6 @@ BUG_REGEX_WARNING = ("BUG: a regex such as r\"[[a]\" makes Python print `streaml
                      "be silent, or a StreamLang warning located in the program")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_REGEX_WARNING)
 @pytest.mark.parametrize("program", ['where _ ~ r"[[a]"', 'extract r"(?P<x>[a&&b])"'])
 def test_regex_python_warns_about_prints_no_python_warning(tmp_path: Path, program: str) -> None:
     r = run(tmp_path, program, stdin=b"a\n")

@@ -199,7 +199,6 @@ BUG_SIGTERM = ("BUG: SIGTERM kills sl with Python's default action: the rejectio
                "with status 143")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_SIGTERM)
 def test_sigterm_flushes_output_prints_the_summary_and_keeps_rejects(tmp_path: Path) -> None:
     status, out, err = interrupted(tmp_path, "map int(_)", signal.SIGTERM, b"1\n2\nx\n3\n", b"1\n2\n3\n",
                                    "--rejects", "rej.txt")
@@ -233,7 +232,6 @@ BUG_FULL_REJECTS = ("BUG: `sl --rejects /dev/full 'map int(_)'` with a rejected 
                     "on device` and exit 1")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_FULL_REJECTS)
 def test_full_disk_for_rejects_is_a_clear_error_with_status_1(tmp_path: Path) -> None:
     r = run(tmp_path, "--rejects", "/dev/full", "map int(_)", stdin=b"1\nx\n")
     assert r.returncode == 1
@@ -244,7 +242,6 @@ BUG_FULL_OTHER = ("BUG: output other than a run's (`--version`, `--emit python`,
                   "ends in a traceback (OSError ENOSPC from print); it should be a one-line error, status 1")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_FULL_OTHER)
 @pytest.mark.parametrize("args", [["--version"], ["--emit", "python", "map _"], ["--types", "map _"]])
 def test_full_disk_for_other_output_is_a_clear_error(tmp_path: Path, args: list[str]) -> None:
     with open("/dev/full", "wb") as full:

@@ -64,6 +64,10 @@ def round_half_away(x: float | int, digits: int | None = None) -> float | int:
         if isinstance(x, int):
             return x
         return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+    if digits > 330:
+        return float(x)  # beyond a float's precision: nothing to round (and 10**digits would never end)
+    if digits < -330:
+        return 0.0
     scale = 10 ** digits
     return math.floor(abs(x) * scale + 0.5) / scale * (1 if x >= 0 else -1)
 

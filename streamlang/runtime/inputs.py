@@ -118,6 +118,7 @@ class Input:
         self.mtime: float | None = None
         self.failed = False
         self._raw: str | None = None
+        self._raw_lines: tuple[str, list[str]] | None = None
         # Called when stdin has nothing ready, just before the read that waits for it.
         self.idle: Callable[[], None] | None = None
 
@@ -287,7 +288,9 @@ class Input:
     def raw_line(self, n: int, line: str) -> bytes:
         """Line `n` of the current chunk exactly as it was read (with its CR, if any)."""
         if self._raw is not None:
-            raw = self._raw.split("\n")[n - self.start]
+            if self._raw_lines is None or self._raw_lines[0] is not self._raw:
+                self._raw_lines = (self._raw, self._raw.split("\n"))
+            raw = self._raw_lines[1][n - self.start]
         else:
             raw = line
         return raw.encode("utf-8", "surrogateescape")
