@@ -9,7 +9,6 @@ without a cache, programs are simply compiled.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
@@ -40,8 +39,17 @@ def _fingerprint() -> str:
     return "\n".join(parts)
 
 
+def _sha256():  # type: ignore[no-untyped-def]
+    # The built-in implementation imports in microseconds; hashlib's OpenSSL one takes milliseconds.
+    try:
+        from _sha256 import sha256
+    except ImportError:
+        from hashlib import sha256
+    return sha256()
+
+
 def key(text: str, name: str, options: dict[str, object]) -> str:
-    h = hashlib.sha256()
+    h = _sha256()
     for part in (_fingerprint(), name, text, json.dumps(options, sort_keys=True)):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
