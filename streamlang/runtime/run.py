@@ -6,13 +6,13 @@ import re
 import sys
 from collections.abc import Callable
 
+from .core import Reject
+from .inputs import Input
+
 # `typing` costs 20 ms to import; a one-liner's start-up goes without it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import BinaryIO
-
-from .core import Reject
-from .inputs import Input
 
 MAX_EXAMPLES = 3
 
