@@ -208,8 +208,8 @@ class Codegen:
             self.rest = rest
             if self.loop is not None and self.loop.in_source:
                 self.note_order_dependence(stage)
-            split_point = self.sink == "write" and self.loop is not None and self.loop.in_source and isinstance(
-                stage, ir.Summarize)
+            split_point = self.sink == "write" and self.loop is not None and self.loop.in_source and (
+                isinstance(stage, ir.Summarize) or self.live and isinstance(stage, ir.Chart))
             if split_point:
                 if self.stage(stage, body, last=not rest):
                     return
