@@ -6,7 +6,7 @@ import tomllib
 from datetime import timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from streamlang import syntax as S
@@ -141,8 +141,10 @@ def exprs() -> st.SearchStrategy[S.Expr]:
             st.lists(inner, max_size=3).map(lambda xs: S.ListLit(sp, tuple(xs))),
             st.tuples(inner, inner).map(lambda t: S.Index(sp, t[0], t[1])),
             st.tuples(inner, names).map(lambda t: S.Attr(sp, t[0], t[1])),
-            st.lists(st.one_of(st.text(min_size=1, max_size=5), inner), max_size=3).map(
-                lambda ps: S.FString(sp, tuple(ps))),
+            # An f-string inside another's braces is beyond what the lexer reads (one level of
+            # quotes inside braces), so the parts here are not f-strings themselves.
+            st.lists(st.one_of(st.text(min_size=1, max_size=5), inner.filter(lambda x: not isinstance(
+                x, S.FString))), max_size=3).map(lambda ps: S.FString(sp, tuple(ps))),
         )
     return st.recursive(leaves, extend, max_leaves=12)
 
@@ -173,9 +175,22 @@ def normalize(e: object) -> object:
     return e
 
 
+def fstring_inside_fstring(e: object, inside: bool = False) -> bool:
+    if isinstance(e, S.FString):
+        if inside:
+            return True
+        return any(fstring_inside_fstring(p, True) for p in e.parts if not isinstance(p, str))
+    if dataclasses.is_dataclass(e) and not isinstance(e, (type, Span)):
+        return any(fstring_inside_fstring(getattr(e, f.name), inside) for f in dataclasses.fields(e))
+    if isinstance(e, tuple):
+        return any(fstring_inside_fstring(x, inside) for x in e)
+    return False
+
+
 @settings(max_examples=300, deadline=None)
 @given(exprs())
 def test_printing_round_trips_on_generated_expressions(e):
+    assume(not fstring_inside_fstring(e))
     prog = S.Program(Source(""), (S.Pipeline(Span(0, 0), (S.MapStage(Span(0, 0), e),)),))
     again = parse_program(Source(print_program(prog)))
     assert shape(again.statements[0].stages[0].expr) == shape(normalize(e))

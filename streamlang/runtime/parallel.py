@@ -154,9 +154,22 @@ def run_parallel(run: Any, sites: Any, info: dict[str, Any], rt: Any, jobs: list
     import multiprocessing
     _JOB.update(run=run, sites=sites, mode=info["mode"], strict=False)
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
+    pool = ctx.Pool(workers, initializer=_worker_signals)
+    try:
         results = pool.map(_work, [(i, p, s, e) for i, (p, s, e) in enumerate(jobs)], chunksize=1)
+        pool.close()  # let the workers end on their own, quietly
+    finally:
+        pool.terminate()
+        pool.join()
     finish_parallel(run, info, rt, results)
+
+
+def _worker_signals() -> None:
+    # The command's SIGTERM handler (end like Ctrl-C, with a summary) is for the
+    # main process; a worker the pool ends should just end, without a word.
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def finish_parallel(run: Any, info: dict[str, Any], rt: Any, results: list[dict[str, Any]]) -> None:
