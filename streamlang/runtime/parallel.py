@@ -67,14 +67,38 @@ class RangeInput(Input):
         if end < 0:
             yield from super().__iter__()  # a whole file
             return
-        with open(path, "rb") as f:
-            f.seek(start)
-            data = f.read(end - start)
         self.name = path
         self.file_no = 1
         self.mtime = os.path.getmtime(path)
-        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape", newline="\n")
-        yield from self._file_chunks(stream, path, first=start == 0)
+        raw = _Range(path, start, end)
+        stream = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8", errors="surrogateescape",
+                                  newline="\n")
+        with stream:
+            yield from self._file_chunks(stream, path, first=start == 0)
+
+
+class _Range(io.RawIOBase):
+    """A file read from `start` to `end` only, streamed (a range is too big to hold)."""
+
+    def __init__(self, path: str, start: int, end: int):
+        self.f = open(path, "rb", buffering=0)
+        self.f.seek(start)
+        self.left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.left <= 0:
+            return 0
+        view = memoryview(buffer)[:self.left]
+        n = self.f.readinto(view) or 0
+        self.left -= n
+        return n
+
+    def close(self) -> None:
+        self.f.close()
+        super().close()
 
 
 def merge_groups(parts: list[Any], ops: list[str]) -> Any:
