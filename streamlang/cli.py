@@ -324,6 +324,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         _err(f"sl: cannot write {opts.rejects}: {e.strerror}")
         return 1
     src = rt.open(opts.files)
+    src.keep_newlines = getattr(run, "keep_newlines", False)
     state = None
     if opts.state is not None:
         state, plan_error = _state_plan(opts, src)

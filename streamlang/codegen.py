@@ -87,6 +87,10 @@ class Codegen:
         self.barrier_state: str | None = None
         self.merge_ops: list[str] | None = None
         self.parallel: dict[str, object] | None = None
+        # The command line's input may hand over lines with their `\n` (see
+        # `newline_tolerant`), which saves the reader a copy of every line.
+        self.keep_newlines = False
+        self.newline_stage: ir.Stage | None = None
         self.imports: dict[tuple[str, str], str] = {}
         self.module_consts: list[ast.stmt] = []
         self.regexes: dict[str, str] = {}
@@ -179,6 +183,9 @@ class Codegen:
                 ast.alias(fn, None if fn == alias else alias) for fn, alias in names], level=0))
         consts = list(self.module_consts)
         tail: list[ast.stmt] = []
+        if self.keep_newlines:
+            tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="keep_newlines",
+                                                          ctx=ast.Store())], value=P.const(True)))
         if self.parallel is not None:
             # How `-j` may cut this program: a literal built from plain data only.
             info = ast.parse(repr(self.parallel), mode="eval").body
@@ -195,6 +202,8 @@ class Codegen:
             self.site = len(self.sites)
             if isinstance(stage, ir.ReadInput):
                 after = stages[i + 1] if i + 1 < len(stages) else None
+                self.keep_newlines = stage.path is None and self.fuse and newline_tolerant(after)
+                self.newline_stage = after
                 self.open_source(stage, body, after if isinstance(after, ir.JoinLines) else None)
                 continue
             if isinstance(stage, ir.JoinLines):
@@ -526,14 +535,16 @@ class Codegen:
         raise AssertionError(t)
 
     def parse_regex(self, stage: ir.ParseRegex) -> None:
-        rx = self.regex(P.const(stage.regex))
+        # Reading the input's own lines, which may end with their `\n`.
+        newline = r"\n?" if self.keep_newlines and stage is self.newline_stage else ""
+        rx = self.regex(P.const(stage.regex + newline))
         text = self.materialize()
         m = self.fresh("m")
         how = "search" if stage.search else "fullmatch"
         found: ast.expr = P.method(rx, how, text)
         if stage.fast is not None:
             text = self.assign(text, "line")
-            found = P.or_(P.method(self.regex(P.const(stage.fast)), how, text), P.method(rx, how, text))
+            found = P.or_(P.method(self.regex(P.const(stage.fast + newline)), how, text), P.method(rx, how, text))
         self.emit(P.assign(m, found))
         what = f"the {stage.format} format" if stage.format else (
             "the regex" if stage.search else "the pattern")
@@ -699,6 +710,16 @@ class Codegen:
     def plain(self, value: ast.expr, t: Type) -> ast.expr:
         from .codegen_expr import plain
         return plain(self, value, t)
+
+
+def newline_tolerant(stage: ir.Stage | None) -> bool:
+    """Whether `stage`, reading the input's lines, gives the same for `line`
+    and `line + "\\n"`: a built-in regex format (matched with a final `\\n?`),
+    or `words`, whose `split()` drops it. (With a limit, `split(None, k)` keeps
+    it on the part after the k-th cut, which `words` never reads.)"""
+    if isinstance(stage, ir.ParseRegex):
+        return stage.format is not None and not stage.search
+    return isinstance(stage, ir.SplitFields) and stage.sep is None
 
 
 def _uses_lineno(stage: ir.Stage) -> bool:

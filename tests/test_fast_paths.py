@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from streamlang.formats.regex_formats import FORMATS
 from streamlang.runtime.timefns import parse_apache_time
 
-from .conftest import ROOT
+from .conftest import ROOT, sl_command
 
 token = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=12)
 quoted = st.one_of(token, token.map(lambda t: t.replace('"', '\\"')), st.just("-"))
@@ -54,3 +55,36 @@ def test_the_quick_apache_regex_agrees_with_the_full_one(line):
 @given(apache_time)
 def test_apache_time_fast_parse_agrees_with_strptime(text):
     assert parse_apache_time(text) == datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z")
+
+
+# A program whose first stage is a built-in regex format or `words` reads a
+# file's lines with their newline still on (`keep_newlines`); piped input is
+# read without. Both must give the same output, report and rejected bytes.
+NEWLINE_PROGRAMS = [
+    "parse apache | select .ip, .path, .agent, .bytes | json",
+    "parse common | count by .status",
+    "words | map _[2] ?? \"-\"",
+    "words | where len(_) > 3 | count by k = _[3]",
+    "words as {a: str, b: int} | map .b",
+]
+odd_line = st.text(alphabet=st.sampled_from(list('ab "[]-/:0123456789\t\u00a0\\')), max_size=30)
+
+
+@settings(max_examples=25, deadline=None)
+@given(program=st.sampled_from(NEWLINE_PROGRAMS),
+       lines=st.lists(st.one_of(apache_lines(), st.sampled_from(real_lines), odd_line), max_size=8),
+       last_newline=st.booleans())
+def test_lines_read_with_their_newline_give_what_piped_lines_give(tmp_path_factory, program, lines, last_newline):
+    tmp = tmp_path_factory.mktemp("nl")
+    data = "\n".join(lines) + ("\n" if last_newline and lines else "")
+    path = tmp / "in.log"
+    path.write_text(data, encoding="utf-8", errors="surrogateescape")
+    cmd = [sl_command(), "--rejects"]
+    from_file = subprocess.run(cmd + [str(tmp / "r1"), program, str(path)], capture_output=True)
+    piped = subprocess.run(cmd + [str(tmp / "r2"), program], capture_output=True,
+                           input=data.encode("utf-8", "surrogateescape"))
+    assert from_file.stdout == piped.stdout
+    said = from_file.stderr.replace(str(path).encode(), b"<stdin>").replace(b"/r1", b"/r2")
+    assert said == piped.stderr
+    assert from_file.returncode == piped.returncode
+    assert (tmp / "r1").read_bytes() == (tmp / "r2").read_bytes()

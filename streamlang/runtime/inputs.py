@@ -105,6 +105,7 @@ def _ready(stream: Any) -> bool:
 
 class Input:
     """Chunks of lines (lists of str, without line ends) from files or stdin.
+    With `keep_newlines`, lines may end with their `\n` (not a `\r\n`).
 
     While a chunk is being processed, `name` is its file and `start` the
     number of its first line in that file.
@@ -125,6 +126,10 @@ class Input:
         self._raw_lines: tuple[str, list[str]] | None = None
         # Called when stdin has nothing ready, just before the read that waits for it.
         self.idle: Callable[[], None] | None = None
+        # Set for a program that reads each line only through `re.fullmatch`
+        # with an optional final `\n`, or `str.split()`: lines of a file may
+        # then keep their newline, which saves copying every line.
+        self.keep_newlines = False
 
     def tracked(self, plan: list[tuple[str, int, int]]) -> None:
         """Read these (path, byte offset, first line number) segments instead, and
@@ -197,7 +202,8 @@ class Input:
                 lines = self._lines(text, first)
             else:
                 self._raw = None
-                lines = [line[:-1] for line in lines]
+                if not self.keep_newlines:
+                    lines = [line[:-1] for line in lines]
             first = False
             self.start = line_no
             line_no += len(lines)

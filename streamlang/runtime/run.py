@@ -199,6 +199,8 @@ class Run:
     def reject(self, e: BaseException, n: int | None, line: str | None, site: int | None = None) -> None:
         if self._drawing:
             return
+        if line is not None and line.endswith("\n"):
+            line = line[:-1]  # read with `keep_newlines`: an element's text never ends with one
         if site is None:
             site = self.site_of(e)
         reason = reason_of(e)
