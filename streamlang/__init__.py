@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from .driver import Program, compile
     from .errors import CompileError
+    from .runtime.run import RunError
 
 
 def __getattr__(name: str) -> Any:
@@ -28,7 +29,10 @@ def __getattr__(name: str) -> Any:
     if name == "CompileError":
         from .errors import CompileError
         return CompileError
+    if name == "RunError":
+        from .runtime.run import RunError
+        return RunError
     raise AttributeError(name)
 
 
-__all__ = ["compile", "Program", "CompileError", "__version__"]
+__all__ = ["compile", "Program", "CompileError", "RunError", "__version__"]

@@ -15,6 +15,11 @@ import os
 import sys
 from types import CodeType
 
+# `typing` costs 20 ms to import; a one-liner's start-up goes without it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # pathlib and glob are avoided on purpose: this module is on the start-up path.
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
@@ -56,7 +61,7 @@ def key(text: str, name: str, options: dict[str, object]) -> str:
     return h.hexdigest()
 
 
-def load(k: str) -> tuple[CodeType, list[list[str]]] | None:
+def load(k: str) -> tuple[CodeType, list[list[Any]]] | None:
     if os.environ.get("SL_NO_CACHE"):
         return None
     try:
@@ -70,7 +75,7 @@ def load(k: str) -> tuple[CodeType, list[list[str]]] | None:
     return code, sites
 
 
-def store(k: str, code: CodeType, sites: list[list[str]]) -> None:
+def store(k: str, code: CodeType, sites: list[list[Any]]) -> None:
     if os.environ.get("SL_NO_CACHE"):
         return
     try:

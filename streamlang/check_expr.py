@@ -490,6 +490,8 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
         if kind == "regex" and isinstance(arg, ir.Const) and isinstance(arg.value, str):
             c.compile_regex(arg.value, arg.span)
         typed.append(arg)
+    if fn.name == "replace" and len(typed) == 3:
+        check_replacement(c, typed[1], typed[2])
     if fn.name in ("int", "float", "bool", "time") and typed:
         t0 = strip(typed[0].type)
         if isinstance(t0, (ListT, Record)) or t0 == DURATION and fn.name != "str":
@@ -504,6 +506,34 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
     if null_args:
         result = optional(result)
     return ir.CallBuiltin(result, e.span, fn.name, tuple(typed), tuple(null_args))
+
+
+def check_replacement(c: Checker, pattern: ir.Expr, template: ir.Expr) -> None:
+    """A literal replacement that names a group the literal regex lacks (`\\9`,
+    `\\g<b>`), or has a bad escape, would reject every line at run time."""
+    if not (isinstance(pattern, ir.Const) and isinstance(pattern.value, str)
+            and isinstance(template, ir.Const) and isinstance(template.value, str)):
+        return
+    rx = c.compile_regex(pattern.value, pattern.span)
+    names = {i: n for n, i in rx.groupindex.items()}
+    # A regex with the same groups that matches the empty string, so the
+    # template is expanded once whatever the Python version does lazily.
+    dummy = re.compile("".join(f"(?P<{names[i]}>)" if i in names else "()" for i in range(1, rx.groups + 1)))
+    try:
+        dummy.sub(template.value, "")
+    except re.error as e:
+        c.fail(template.span, f"bad replacement: {e.msg}", groups_hint(rx))
+    except IndexError as e:  # an unknown group name (`\\g<b>`)
+        c.fail(template.span, f"bad replacement: {e.args[0] if e.args else e}", groups_hint(rx))
+
+
+def groups_hint(rx: re.Pattern[str]) -> str:
+    if not rx.groups:
+        return r"the regex has no groups; `\g<0>` is the whole match"
+    n = rx.groups
+    refs = ", ".join(rf"`\{i}`" for i in range(1, n + 1)) if n <= 9 else rf"`\1` ... `\{n}`"
+    named = ", ".join(f"`\\g<{name}>`" for name in rx.groupindex)
+    return f"the regex has {n} group{'s' if n != 1 else ''}: {refs}" + (f"; by name {named}" if named else "")
 
 
 def check_same_types(c: Checker, e: S.Call, args: list[ir.Expr]) -> None:

@@ -367,13 +367,13 @@ class Checker:
             case S.DeriveStage():
                 return self.check_derive(stage, scope, elem)
             case S.TakeStage():
-                n = self.expect(self.check_expr(stage.count, scope, None), INT, "a count")
+                n = self.once(stage.kind, self.expect(self.check_expr(stage.count, scope, None), INT, "a count"))
                 return [ir.Limit(self.info(stage, stage.kind, elem, elem), stage.kind, n)], elem
             case S.SortStage():
                 keys = tuple(self.check_sort_key(k, scope, elem, False) for k in stage.keys)
                 return [ir.Sort(self.info(stage, "sort", elem, elem), keys)], elem
             case S.TopStage():
-                n = self.expect(self.check_expr(stage.count, scope, None), INT, "a count")
+                n = self.once("top", self.expect(self.check_expr(stage.count, scope, None), INT, "a count"))
                 key = self.check_sort_key(stage.key, scope, elem, True)
                 return [ir.Top(self.info(stage, "top", elem, elem), n, key)], elem
             case S.UniqStage():
@@ -737,6 +737,15 @@ class Checker:
         gid = next(self.ids)
         self.globals.append(ir.Global(gid, param.name, value.type, value, arg.span))
         inner.names[param.name] = ValueEntry(ir.GlobalRef(value.type, arg.span, gid))
+
+    def once(self, name: str, value: ir.Expr) -> ir.Expr:
+        """A stage's argument, computed once before any input like a `let`, so that
+        a failure is one error at the argument, not a rejection of every element."""
+        if isinstance(value, (ir.Const, ir.GlobalRef)):
+            return value
+        gid = next(self.ids)
+        self.globals.append(ir.Global(gid, name, value.type, value, value.span))
+        return ir.GlobalRef(value.type, value.span, gid)
 
     # line parsers ----------------------------------------------------------
 

@@ -214,7 +214,7 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
                      live=bool(options["live"]))
     run_sites = compiled.run_sites()
     if plain_run:
-        cache.store(k, compiled.code, [[s.name, s.location, s.text] for s in run_sites])
+        cache.store(k, compiled.code, [[s.name, s.location, s.text, s.span] for s in run_sites])
     return compiled, compiled.run, run_sites
 
 
@@ -282,7 +282,7 @@ def _first_line(files: list[str]) -> str | None:
 
 
 def _run(text: str, name: str, opts: argparse.Namespace) -> int:
-    from .runtime.run import Run, StrictFailure
+    from .runtime.run import Run, RunError, StrictFailure
 
     try:
         compiled, run, sites = _compile(text, name, opts)
@@ -364,13 +364,10 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         rt.flush()
         rt.abandon()
         status = 143 if isinstance(e, Terminated) else 130
-    except (ArithmeticError, ValueError, TypeError, LookupError, AttributeError) as e:
-        # Only values computed once, before any input (a `let`, a stage's argument),
-        # fail here: an element that fails is a rejection.
-        from .runtime.run import reason_of
-        site = rt.site_of(e)
-        where = f"{sites[site - 1].location}: " if 0 < site <= len(sites) else ""
-        _err(f"sl: {where}{reason_of(e)}")
+    except RunError as e:
+        # A value computed once (a `let` reading `now()`, a stage's argument) failed:
+        # an element that fails is a rejection instead.
+        _err(_run_error_text(e, text, name))
         rt.abandon()
         status = 1
     except OSError as e:
@@ -403,6 +400,16 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     if rt.io_failed and status == 0:
         status = 1
     return status
+
+
+def _run_error_text(e, text: str, name: str) -> str:  # type: ignore[no-untyped-def]
+    """A `RunError` shown like a diagnostic, with the program line and a caret."""
+    if e.span is None:
+        return f"sl: {e}"
+    from .errors import Diagnostic
+    from .render import render
+    from .source import Source, Span
+    return render(Diagnostic(Source(text, name), Span(*e.span), e.message), color=_color())
 
 
 def _print_types(compiled) -> None:  # type: ignore[no-untyped-def]

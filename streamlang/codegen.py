@@ -158,30 +158,22 @@ class Codegen:
         body: list[ast.stmt] = []
         self.block = body
         for g in prog.globals:
-            # A value computed before any input: a failure names its `let`.
-            self.sites.append(ir.StageInfo(f"let {g.name}", g.span, g.type, g.type))
+            # A value computed before any input: a failure points at the value.
+            self.sites.append(ir.StageInfo(f"let {g.name}", g.value.span, g.type, g.type))
             self.site = len(self.sites)
             self.emit(P.assign(f"g{g.id}", self.expr(g.value)))
         if prog.value is not None:
-            self.site = 0
+            self.sites.append(ir.StageInfo("value", prog.value.span, prog.value.type, prog.value.type))
+            self.site = len(self.sites)
             value = self.expr(prog.value)
             self.output_value(value, prog.value.type)
         else:
             self.pipeline(prog.stages, body)
         run = ast.FunctionDef(name="run", args=ast.arguments(
             posonlyargs=[], args=[ast.arg("src"), ast.arg("rt")], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=self.hoisted + body or [ast.Pass()], decorator_list=[], returns=None)
+            body=self.outside_elements(self.hoisted + body), decorator_list=[], returns=None)
         if self.sink == "yield" and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(run)):
             run.body.append(ast.If(test=P.const(False), body=[P.expr_stmt(ast.Yield(value=None))], orelse=[]))
-        header: list[ast.stmt] = [ast.Import(names=[ast.alias("re")])] if self.regexes else []
-        by_module: dict[str, list[tuple[str, str]]] = {}
-        for (module, fn), alias in sorted(self.imports.items()):
-            by_module.setdefault(module, []).append((fn, alias))
-        for module, names in by_module.items():
-            path = module if module in STDLIB_MODULES else f"streamlang.runtime.{module}"
-            header.append(ast.ImportFrom(module=path, names=[
-                ast.alias(fn, None if fn == alias else alias) for fn, alias in names], level=0))
-        consts = list(self.module_consts)
         tail: list[ast.stmt] = []
         if self.keep_newlines:
             tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="keep_newlines",
@@ -191,8 +183,34 @@ class Codegen:
             info = ast.parse(repr(self.parallel), mode="eval").body
             tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="parallel", ctx=ast.Store())],
                                    value=info))
-        mod = ast.Module(body=header + consts + [run] + tail, type_ignores=[])
+        mod = ast.Module(body=self.header() + [run] + tail, type_ignores=[])
         return ast.fix_missing_locations(mod)
+
+    def header(self) -> list[ast.stmt]:
+        """The imports and module-level constants (compiled regexes) the code asked for."""
+        header: list[ast.stmt] = [ast.Import(names=[ast.alias("re")])] if self.regexes else []
+        by_module: dict[str, list[tuple[str, str]]] = {}
+        for (module, fn), alias in sorted(self.imports.items()):
+            by_module.setdefault(module, []).append((fn, alias))
+        for module, names in by_module.items():
+            path = module if module in STDLIB_MODULES else f"streamlang.runtime.{module}"
+            header.append(ast.ImportFrom(module=path, names=[
+                ast.alias(fn, None if fn == alias else alias) for fn, alias in names], level=0))
+        return header + list(self.module_consts)
+
+    def outside_elements(self, body: list[ast.stmt]) -> list[ast.stmt]:
+        """`run`'s body inside a handler for what fails outside any element (a
+        `let` reading `now()`, a stage's argument, a final chart): every element
+        has its own handler, so what gets here stops the run, as a `RunError`
+        located at the stage or value that failed."""
+        if not body:
+            return [ast.Pass()]
+        self.runtime("core", "ELEMENT_ERRORS")
+        self.imports[("core", "ELEMENT_ERRORS")] = "_ELEMENT_ERRORS"
+        failure = P.method(P.name("rt"), "failure", P.name("e"))
+        handler = ast.ExceptHandler(type=P.name("_ELEMENT_ERRORS"), name="e",
+                                    body=[ast.Raise(exc=failure, cause=P.const(None))])
+        return [ast.Try(body=body, handlers=[handler], orelse=[], finalbody=[])]
 
     # pipelines ------------------------------------------------------------
 
@@ -578,8 +596,7 @@ class Codegen:
         n = self.expr(stage.count)
         if stage.kind == "tail":
             acc = self.fresh("last")
-            deque = self.runtime("collections", "deque")
-            before = [P.assign(acc, ast.Call(func=deque, args=[], keywords=[ast.keyword("maxlen", n)]))]
+            before = [P.assign(acc, P.call(self.runtime("core", "last_n"), n))]
             self.emit(P.expr_stmt(P.method(P.name(acc), "append", self.materialize())))
             self.close_loop(body, before, [], P.name(acc), stage.info.out)
             return

@@ -11,11 +11,12 @@ from typing import Any
 from .cache import load_run
 from .checker import Checker
 from .codegen import generate
+from .consteval import evaluate_constants
 from .errors import CompileError, Diagnostic
 from .ir import Program as CheckedProgram
 from .ir import StageInfo, Write
 from .parser import parse_program
-from .runtime.run import Run, Site
+from .runtime.run import Run, RunError, Site
 from .source import Source, Span
 from .typesys import DURATION, FLOAT, STR, TIME, ListT, Opt, Record, StreamT, Type, show
 
@@ -34,7 +35,8 @@ class Compiled:
         return ast.unparse(self.module)
 
     def run_sites(self) -> list[Site]:
-        return [Site(s.name, self.source.location(s.span), stage_text(self.source, s)) for s in self.sites]
+        return [Site(s.name, self.source.location(s.span), stage_text(self.source, s), (s.span.start, s.span.end))
+                for s in self.sites]
 
 
 def stage_text(source: Source, info: StageInfo) -> str:
@@ -53,6 +55,7 @@ def check(source: Source, overrides: dict[str, str] | None = None,
     if sys.getrecursionlimit() < RECURSION_LIMIT:
         sys.setrecursionlimit(RECURSION_LIMIT)
     program = Checker(source, overrides, peek).check_program(parse_program(source))
+    evaluate_constants(source, program)
     if output_format not in (None, "plain") and program.value is None and program.stages:
         last = program.stages[-1]
         if not isinstance(last, Write):
@@ -114,6 +117,9 @@ class Program:
 
         Rejected lines are skipped and counted (`rejections()` describes them
         afterwards); with `strict=True` the first one raises `StrictFailure`.
+        A value computed once that fails at run time (a `let` reading `now()`)
+        raises `RunError`, whose `location` and `span` say where; one that fails
+        whatever the input was a `CompileError` already.
         """
         rt = Run(self._compiled.run_sites(), strict=strict, err=lambda text: None)
         self._last_run = rt
@@ -173,4 +179,4 @@ def compile(source: str, name: str = "<program>") -> Program:
     return Program(build(Source(source, name)))
 
 
-__all__ = ["compile", "Program", "build", "check", "show", "TIME", "DURATION", "FLOAT"]
+__all__ = ["compile", "Program", "RunError", "build", "check", "show", "TIME", "DURATION", "FLOAT"]

@@ -32,11 +32,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
+import streamlang
 from streamlang.driver import _LinesInput, build
 from streamlang.errors import CompileError, Diagnostic
 from streamlang.parser import make_lark
-from streamlang.runtime.run import Run
-from streamlang.source import Source
+from streamlang.runtime.run import Run, RunError
+from streamlang.source import Source, Span
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
@@ -87,10 +88,19 @@ def check_diagnostic(text: str, d: Diagnostic) -> None:
     assert _LOCATION.match(d.location), d.location
 
 
+def check_run_error(text: str, e: RunError) -> None:
+    """A run stopped by a value outside any element: located in the program, like a diagnostic."""
+    assert isinstance(e.message, str) and e.message.strip(), "empty message"
+    assert e.span is not None and e.location is not None, f"a RunError without a place: {e}"
+    assert 0 <= e.span[0] <= e.span[1] <= len(text) + 1, f"span {e.span} outside 0..{len(text)}"
+    assert _LOCATION.match(e.location), e.location
+
+
 def check_program(text: str, run: bool = True) -> str:
     """Compile `text`: a diagnostic or a program, and a program also runs on
-    `SAMPLE_LINES` without an exception escaping. Returns "diagnostic" or
-    "program"; anything else raises (`Hang` for a hang)."""
+    `SAMPLE_LINES` without an exception escaping but a located `RunError` (a
+    value outside any element that failed). Returns "diagnostic" or "program";
+    anything else raises (`Hang` for a hang)."""
     try:
         compiled = build(Source(text))
     except CompileError as e:
@@ -104,10 +114,13 @@ def check_program(text: str, run: bool = True) -> str:
     ast.parse(compiled.python_source)
     if run and not reads_outside_world(text):
         rt = Run(compiled.run_sites(), err=lambda _text: None)
-        out = compiled.run(_LinesInput(SAMPLE_LINES), rt)
-        if out is not None:
-            for _ in zip(range(50), out):
-                pass
+        try:
+            out = compiled.run(_LinesInput(SAMPLE_LINES), rt)
+            if out is not None:
+                for _ in zip(range(50), out):
+                    pass
+        except RunError as e:
+            check_run_error(text, e)
         rt.summary()
     return "program"
 
@@ -162,10 +175,6 @@ BUG_HUGE_DURATION = ("BUG: a duration literal past timedelta's range (`999999999
 BUG_EMIT_FSTRING = ("BUG: `sl --emit python` of an f-string whose expressions hold a string with a character "
                     "ast.unparse must escape (a no-break space: `map f\"{split(_, \"\u00a0\")}\"`) raises "
                     "ValueError `Unable to avoid backslash in f-string expression part` (traceback), Python 3.11")
-BUG_RUNTIME_OUTSIDE = ("BUG: an error while evaluating a `let` value or a stage argument, outside any element "
-                       "(`let x = 1 // 0`, `let x = int(\"abc\")`, `tail 99999999999999999999`), escapes as a "
-                       "Python traceback at run time; it should be an error located in the program "
-                       "(or, better, found at compile time), with status 1 or 2")
 BUG_TIME_OF_RECORD = ("BUG: `time(x)` type-checks for any x (`map time({a = 1})`, `time([1])`): each line is then "
                       "rejected with the Python message `'tuple' object has no attribute 'strip'`; SPEC §2 "
                       "wants a compile-time type error (time takes a str)")
@@ -180,7 +189,6 @@ KNOWN_BUGS: list[tuple[str, Callable[[BaseException], bool]]] = [
     # CPython's own compiler limits on the generated AST ("too many nested parentheses").
     ("deep-nesting", lambda e: isinstance(_cause(e), SyntaxError)),
     ("emit-fstring", lambda e: isinstance(e, ValueError) and "f-string expression part" in str(e)),
-    ("runtime-error-outside-an-element", _raised_in_generated_code),
 ]
 
 
@@ -567,8 +575,6 @@ HOSTILE_BUGS: dict[str, str] = {
     "deep-not": BUG_DEEP, "deep-if": BUG_DEEP,
     "deep-index": BUG_DEEP, "deep-coalesce": BUG_DEEP,
     "deep-if-300": BUG_DEEP, "emit-fstring-nbsp": BUG_EMIT_FSTRING,
-    "let-division-by-zero": BUG_RUNTIME_OUTSIDE, "let-bad-int": BUG_RUNTIME_OUTSIDE,
-    "let-index": BUG_RUNTIME_OUTSIDE, "huge-tail": BUG_RUNTIME_OUTSIDE,
 }
 
 
@@ -576,6 +582,23 @@ HOSTILE_BUGS: dict[str, str] = {
 def test_hostile_program_compiles_or_gets_a_diagnostic(text: str) -> None:
     with time_limit(TIME_LIMIT * 3):
         check_program(text)
+
+
+def test_constant_value_that_fails_is_a_compile_error_at_the_value() -> None:
+    with pytest.raises(CompileError) as info:
+        streamlang.compile("let x = 1 // 0\nmap x")
+    [d] = info.value.diagnostics
+    assert (d.span, d.message, d.location) == (Span(8, 14), "division by zero", "<program>:1:9")
+
+
+def test_value_that_fails_at_run_time_raises_a_located_run_error() -> None:
+    # `now()` is not known before the run, so the failure comes when it starts.
+    text = "let x = [1][hour(now()) + 24]\nmap x"
+    with pytest.raises(RunError) as info:
+        list(streamlang.compile(text).run(["a"]))
+    e = info.value
+    assert (e.message, e.location, e.span) == ("index out of range", "<program>:1:9", (8, len(text) - 6))
+    assert check_program(text) == "program"
 
 
 @pytest.mark.parametrize("text", ["map time({a = 1})", "map time([1])"])
@@ -617,7 +640,6 @@ def write_corpus_file(text: str, kind: str) -> Path:
 CORPUS_BUGS = {
     "bug-deep-nesting": BUG_DEEP,
     "bug-emit-fstring": BUG_EMIT_FSTRING,
-    "bug-runtime-error-outside-an-element": BUG_RUNTIME_OUTSIDE,
 }
 HANG_REASON = ("hangs inside one C call (a regex match, an integer power) that no alarm interrupts, so it is not "
                "replayed in-process; held by test_crlf_program_with_blank_lines_compiles_quickly and "

@@ -287,18 +287,30 @@ def test_regex_that_does_not_compile_is_a_compile_time_diagnostic(
     assert "Traceback" not in err
 
 
-BUG_REPLACEMENT = ("BUG: a literal replacement template naming a group the regex lacks (`replace(_, \"x\", "
-                   "r\"\\9\")`) compiles, then rejects every line at run time (`invalid group reference 9`); "
-                   "it should be a compile-time diagnostic on the replacement, status 2")
+BAD_REPLACEMENTS = [
+    ('map replace(_, "x", r"\\9")', 21, "invalid group reference 9", "the regex has no groups; `\\g<0>` is the whole match"),
+    ('map replace(_, r"(a)", "\\\\2")', 24, "invalid group reference 2", "the regex has 1 group: `\\1`"),
+    ('map replace(_, r"(?P<a>x)", r"\\g<b>")', 29, "unknown group name 'b'",
+     "the regex has 1 group: `\\1`; by name `\\g<a>`"),
+    ('map replace(_, r"(a)(b)", r"\\q")', 27, "bad escape \\q", "the regex has 2 groups: `\\1`, `\\2`"),
+]
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_REPLACEMENT)
-@pytest.mark.parametrize("program", ['map replace(_, "x", r"\\9")', 'map replace(_, r"(a)", "\\\\2")',
-                                     'map replace(_, r"(?P<a>x)", r"\\g<b>")'])
-def test_bad_replacement_template_is_a_compile_time_diagnostic(tmp_path: Path, program: str) -> None:
+@pytest.mark.parametrize("program,column,reason,hint", BAD_REPLACEMENTS, ids=[p for p, _, _, _ in BAD_REPLACEMENTS])
+def test_bad_replacement_template_is_a_compile_time_diagnostic(
+        tmp_path: Path, program: str, column: int, reason: str, hint: str) -> None:
     r = run(tmp_path, program, stdin=b"ax\n")
     assert r.returncode == 2 and r.stdout == b"", (r.stdout, r.stderr)
-    assert r.stderr.startswith(b"<program>:1:")
+    template = program[column - 1:-1]
+    assert r.stderr.decode() == (f"<program>:1:{column}: error: bad replacement: {reason}\n"
+                                 f"  |\n1 | {program}\n  | {' ' * (column - 1)}{'^' * len(template)}\n"
+                                 f"  = hint: {hint}\n")
+
+
+def test_good_replacement_templates_still_compile(tmp_path: Path) -> None:
+    # `\0` is NUL in a Python template, not the whole match; a name and a number may name one group.
+    r = run(tmp_path, 'map replace(_, r"(?P<a>x)", r"[\\g<a>|\\1|\\g<0>]")', stdin=b"ax\n")
+    assert output_of(r) == "a[x|x|x]\n"
 
 
 BUG_REGEX_WARNING = ("BUG: a regex such as r\"[[a]\" makes Python print `streamlang/checker.py:794: "

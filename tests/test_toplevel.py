@@ -114,10 +114,19 @@ def test_rejections_on_the_sample_are_summed_up(session):
 
 
 def test_a_failing_value_is_an_error_and_binds_nothing(session):
+    # Fixed before any input, so found at compile time, at the value.
     reply = session.submit('let x = int("a")')
     assert not reply.ok
-    assert reply.text == "error: cannot convert 'a' to int"
+    assert reply.text == ("<input>:1:9: error: cannot convert 'a' to int\n  |\n"
+                          '1 | let x = int("a")\n  |         ^^^^^^^^')
     assert session.statements == [] and "x" not in session.bindings
+
+
+def test_a_value_failing_at_run_time_is_an_error_and_binds_nothing(session):
+    reply = session.submit("let y = [1][hour(now()) + 24]")
+    assert not reply.ok
+    assert reply.text == "error: index out of range"
+    assert session.statements == [] and "y" not in session.bindings
 
 
 def test_several_statements_in_one_input(session):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections import deque
 from functools import lru_cache
 
 # Integers are of any size (SPEC §2), in text too: Python's 4300-digit limit on
@@ -143,6 +144,12 @@ def percentile(values: list, p: float) -> float | None:
 def short(v: object, limit: int = 40) -> str:
     text = repr(v)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def last_n(n: int) -> deque:
+    """The buffer of `tail n`: nothing for n <= 0, everything for an n past what
+    a deque can hold (which no input can reach anyway)."""
+    return deque(maxlen=None if n > sys.maxsize else max(n, 0))
 
 
 def top_trim(rows: list, n: int, desc: bool) -> None:

@@ -21,13 +21,34 @@ class StrictFailure(Exception):
     """`--strict` and a rejection: the run stops with this message (status 1)."""
 
 
+class RunError(Exception):
+    """A run stopped by an error outside any element: a value computed once,
+    before or after the input (a `let` that reads `now()`, a stage's argument),
+    that failed. An element that fails is a rejection instead.
+
+    `message` says why; `location` (`NAME:LINE:COL`) and `span` (character
+    offsets `(start, end)` into the program text) say where, when known.
+    A value that fails whatever the input is found at compile time instead.
+    """
+
+    def __init__(self, message: str, location: str | None = None, span: tuple[int, int] | None = None):
+        super().__init__(message, location, span)
+        self.message, self.location, self.span = message, location, span
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
 class Site:
-    """What the report says about a stage: its name, location and source text."""
+    """What the report says about a stage: its name, location and source text,
+    and its span (character offsets) in the program."""
 
-    __slots__ = ("name", "location", "text")
+    __slots__ = ("name", "location", "text", "span")
 
-    def __init__(self, name: str, location: str, text: str):
+    def __init__(self, name: str, location: str, text: str, span: tuple[int, int] | list[int] | None = None):
         self.name, self.location, self.text = name, location, text
+        # A list when read back from the cache's JSON.
+        self.span = (span[0], span[1]) if span is not None else None
 
 
 class SiteRejections:
@@ -224,6 +245,14 @@ class Run:
             record = {"file": src.name, "line": n, "stage": stage.name if stage else None,
                       "at": stage.location if stage else None, "reason": reason}
             self.why_file.write(json.dumps(record, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
+
+    def failure(self, e: BaseException) -> RunError:
+        """`e`, raised outside any element, as the error the run stops with."""
+        site = self.site_of(e)
+        stage = self.sites[site - 1] if 0 < site <= len(self.sites) else None
+        if stage is None:
+            return RunError(reason_of(e))
+        return RunError(reason_of(e), stage.location, stage.span)
 
     def site_of(self, e: BaseException) -> int:
         """The stage that failed: generated statements carry its number as their line."""

@@ -278,7 +278,7 @@ class Session:
         records as dicts."""
         from ..driver import build, to_python
         from ..runtime.core import ELEMENT_ERRORS
-        from ..runtime.run import reason_of
+        from ..runtime.run import RunError, reason_of
         from ..source import Source
         from .toprun import ToplevelRun
 
@@ -287,6 +287,8 @@ class Session:
         rt = ToplevelRun([], self.files, self.sample)
         try:
             values = list(compiled.run(rt.open("-"), rt))
+        except RunError as e:
+            raise Answered(Reply(self.paint("err", "error: ") + e.message, ok=False)) from None
         except ELEMENT_ERRORS as e:
             raise Answered(Reply(self.paint("err", "error: ") + reason_of(e), ok=False)) from None
         if not values:
@@ -295,6 +297,7 @@ class Session:
         return to_python(values[0], compiled.ir.type)
 
     def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[str]:
+        from ..runtime.run import RunError
         from .show import render_table
         from .toprun import ToplevelRun
 
@@ -316,6 +319,8 @@ class Session:
             if c.args != ("timeout",):
                 raise
             stopped = True
+        except RunError as e:
+            raise Answered(Reply(self.paint("err", "error: ") + e.message, ok=False)) from None
         finally:
             gen.close()
         table, header = render_table(elem, got, self.width)
