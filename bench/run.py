@@ -239,7 +239,7 @@ def ensure_data(out_dir: Path, lines: int, seed: int) -> Path:
     if not path.exists():
         for stale in out_dir.glob(f"{stem}-*.log"):
             stale.unlink()
-        print(f"generating {lines:,} lines into {path.relative_to(REPO)} ...", file=sys.stderr)
+        print(f"generating {lines:,} lines into {path} ...", file=sys.stderr)
         tmp = path.with_suffix(".tmp")
         subprocess.run([sys.executable, str(BENCH / "gen_access_log.py"), "--lines", str(lines),
                         "--seed", str(seed), "-o", str(tmp)], check=True)
