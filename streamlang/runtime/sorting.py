@@ -86,15 +86,20 @@ class Sorter:
         streams = [_read(f) for f in self.runs] + [iter(self.rows)]
         return _merge(streams, self.desc)
 
-    def export(self) -> tuple[list[str], int]:
+    def export(self) -> tuple[list[str], int, list[tuple[Any, Any]] | None]:
         """A `-j` worker's part: its sorted runs as files in SPILL_DIR, in input
-        order, and how many rows they hold."""
+        order, and how many rows they hold. Without SPILL_DIR (a Dask worker,
+        perhaps on another machine) the rows themselves, sorted."""
         count = self.spilled + len(self.rows)
+        if SPILL_DIR is None:
+            _sort(self.rows, self.desc)
+            streams = [_read(f) for f in self.runs] + [iter(self.rows)]
+            return [], count, list(_merged_rows(streams, self.desc))
         if self.rows or not self.runs:
             self._spill()
         for f in self.runs:
             f.close()
-        return [f.name for f in self.runs], count
+        return [f.name for f in self.runs], count, None
 
 
 class MergedRuns:
@@ -103,14 +108,19 @@ class MergedRuns:
     read and sorted once more (quick on sorted runs); beyond it they are merged
     from the files, a row at a time."""
 
-    def __init__(self, parts: list[tuple[list[str], int]], desc: tuple[bool, ...], memory: int | None):
-        self.paths = [path for paths, _ in parts for path in paths]
-        self.rows = sum(count for _, count in parts)
+    def __init__(self, parts: list[tuple[list[str], int, list[tuple[Any, Any]] | None]], desc: tuple[bool, ...],
+                 memory: int | None):
+        self.parts = parts
+        self.rows = sum(count for _, count, _ in parts)
         self.desc = desc
         self.memory = memory
 
     def __iter__(self) -> Iterator[Any]:
-        streams = [_read(open(path, "rb")) for path in self.paths]
+        streams: list[Iterator[tuple[Any, Any]]] = []
+        for paths, _, rows in self.parts:
+            streams.extend(_read(open(path, "rb")) for path in paths)
+            if rows is not None:
+                streams.append(iter(rows))
         if self.rows <= _limit(self.memory):
             rows = [row for stream in streams for row in stream]
             _sort(rows, self.desc)
@@ -136,9 +146,12 @@ def _read(f: Any) -> Iterator[tuple[Any, Any]]:
         f.close()
 
 
-def _merge(streams: list[Iterator[tuple[Any, Any]]], desc: tuple[bool, ...]) -> Iterator[Any]:
+def _merged_rows(streams: list[Iterator[tuple[Any, Any]]], desc: tuple[bool, ...]) -> Iterator[tuple[Any, Any]]:
     # heapq.merge takes equal keys from the earlier stream first: runs in input order stay stable.
-    merged = heapq.merge(*streams, key=lambda r: _Composite(r[0], desc))
-    return (value for _, value in merged)
+    return heapq.merge(*streams, key=lambda r: _Composite(r[0], desc))
+
+
+def _merge(streams: list[Iterator[tuple[Any, Any]]], desc: tuple[bool, ...]) -> Iterator[Any]:
+    return (value for _, value in _merged_rows(streams, desc))
 
 
