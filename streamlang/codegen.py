@@ -236,7 +236,8 @@ class Codegen:
             if self.loop is not None and self.loop.in_source:
                 self.note_order_dependence(stage)
             split_point = self.sink == "write" and self.loop is not None and self.loop.in_source and (
-                isinstance(stage, ir.Summarize) or self.live and isinstance(stage, ir.Chart))
+                isinstance(stage, ir.Summarize) or self.live and isinstance(stage, ir.Chart)
+                or not self.live and not self.order_dependent and isinstance(stage, (ir.Sort, ir.Top)))
             if split_point:
                 if self.stage(stage, body, last=not rest):
                     return
@@ -245,20 +246,32 @@ class Codegen:
             streaming = self.loop is not None and self.loop.in_source
             if self.stage(stage, body, last=not rest):
                 if streaming and self.loop is not None and self.loop.in_source and not self.order_dependent:
-                    self.parallel = {"mode": "stream", "header": self.header_written}
+                    self.parallel = self.stream_mode(self.header_written)
                 return
             if streaming and (self.loop is None or not self.loop.in_source):
                 self.order_dependent = True  # a barrier that -j cannot split
         if self.loop is not None and self.loop.in_source and not self.order_dependent and self.sink == "write":
-            self.parallel = {"mode": "stream", "header": None}
+            self.parallel = self.stream_mode(None)
         self.finish(body)
 
+    def stream_mode(self, header: str | None) -> dict[str, object]:
+        if self.distinct_site is None:
+            return {"mode": "stream", "header": header}
+        return {"mode": "distinct", "site": self.distinct_site, "header": header}
+
     header_written: str | None = None
+    # `-j`: the site of the one `distinct` whose first appearances the parts report.
+    distinct_site: int | None = None
 
     def note_order_dependence(self, stage: ir.Stage) -> None:
         """Stages whose result depends on where in the input an element is: `-j` keeps them whole."""
-        if isinstance(stage, (ir.Limit, ir.Uniq, ir.Enumerate, ir.Fold, ir.JoinLines, ir.Chart, ir.WriteFiles,
-                              ir.Sort, ir.Top)):
+        if isinstance(stage, (ir.Limit, ir.Enumerate, ir.Fold, ir.JoinLines, ir.Chart, ir.WriteFiles)):
+            self.order_dependent = True
+        if isinstance(stage, ir.Uniq) and not self.splittable_distinct(stage):
+            self.order_dependent = True
+        if isinstance(stage, ir.Sort) and not all(_total_order(k.expr.type) for k in stage.keys):
+            self.order_dependent = True
+        if isinstance(stage, ir.Top) and not _total_order(stage.key.expr.type):
             self.order_dependent = True
         if isinstance(stage, ir.ParseFormat) and stage.format in ("csv", "tsv"):
             self.order_dependent = True  # a header per file
@@ -267,9 +280,25 @@ class Codegen:
         if _uses_lineno(stage):
             self.order_dependent = True
 
+    def splittable_distinct(self, stage: ir.Uniq) -> bool:
+        """A `distinct` that `-j` runs per part: only streaming stages may follow it, so
+        that what each first appearance writes can be kept or dropped as a whole."""
+        if not stage.distinct or self.sink != "write" or self.live or self.distinct_site is not None:
+            return False
+        for i, later in enumerate(self.rest):
+            if isinstance(later, ir.ParseFormat) and later.format in ("csv", "tsv"):
+                return False
+            if isinstance(later, ir.Write) and (later.format == "table" or i < len(self.rest) - 1):
+                return False
+            if not isinstance(later, _STREAMING) or _uses_lineno(later):
+                return False
+        return True
+
     def pipeline_after_live(self, rest: list[ir.Stage], body: list[ast.stmt]) -> None:
         """`--live`: what follows the grouping becomes a function of `write`, so the
         table can be drawn from the groups so far whenever the input pauses."""
+        # The grouping's state, before a later barrier (`count by | top`) sets its own.
+        state, merge_ops = self.barrier_state, self.merge_ops
         for i, stage in enumerate(rest):
             self.sites.append(stage.info)
             self.site = len(self.sites)
@@ -291,15 +320,14 @@ class Codegen:
         self.emit(fn)
         if self.live:
             self.emit(P.expr_stmt(P.method(P.name("rt"), "live", P.name("_after"))))
-        state = self.barrier_state
-        if state is not None and self.merge_ops is not None and not self.order_dependent:
+        if state is not None and merge_ops is not None and not self.order_dependent:
             # `-j`: a worker returns its groups; the main process runs the rest on the merged ones.
             merged = P.attr(P.name("rt"), "merged")
             give_back = ast.If(test=P.attr(P.name("rt"), "partial"), body=[ast.Return(value=P.name(state))],
                                orelse=[])
             self.emit(ast.If(test=P.is_none(merged), body=source_part + [give_back],
                              orelse=[P.assign(state, merged)]))
-            self.parallel = {"mode": "groups", "ops": self.merge_ops}
+            self.parallel = {"mode": "groups", "ops": merge_ops}
         else:
             for s in source_part:
                 self.emit(s)
@@ -627,6 +655,11 @@ class Codegen:
             k = self.assign(key, "k")
             self.emit(ast.If(test=P.compare(k, ast.In(), P.name(seen)), body=[ast.Continue()], orelse=[]))
             self.emit(P.expr_stmt(P.method(P.name(seen), "add", k)))
+            if not self.order_dependent and self.loop is not None and self.loop.in_source and \
+                    self.distinct_site is None and self.splittable_distinct(stage):
+                # `-j`: a part notes where each first appearance's output begins.
+                self.distinct_site = self.site
+                self.emit(P.expr_stmt(P.method(P.name("rt"), "first_seen", k)))
             return
         prev = self.fresh("prev")
         body.insert(len(body) - 1, P.assign(prev, self.runtime("core", "MISSING")))
@@ -647,14 +680,23 @@ class Codegen:
         before = [P.assign(sorter, P.call(self.runtime("sorting", "Sorter"), desc,
                                           P.attr(P.name("rt"), "memory"))),
                   P.assign(add, P.attr(P.name(sorter), "add"))]
+        self.barrier_state = sorter
+        self.merge_ops = ["sort", *("desc" if k.desc else "asc" for k in stage.keys)]
         self.close_loop(body, before, [], P.name(sorter), stage.info.out)
 
     def top(self, stage: ir.Top, body: list[ast.stmt]) -> None:
         # Keep at most about 2n rows: sorting and cutting a prefix keeps exactly
         # what `sort | take n` would, in memory for n rows only.
         acc = self.fresh("rows")
-        n = self.assign(self.expr(stage.count), "n") if not isinstance(stage.count, ir.Const) else P.const(
-            stage.count.value)
+        before: list[ast.stmt] = []
+        if isinstance(stage.count, ir.Const):
+            n: ast.expr = P.const(stage.count.value)
+        else:
+            # Computed once, before any input: the count is needed even when no element comes.
+            in_loop, self.block = self.block, before
+            n = P.name(self.fresh("n"))
+            self.emit(P.assign(n.id, self.expr(stage.count)))  # type: ignore[attr-defined]
+            self.block = in_loop
         key = self.expr(stage.key.expr)
         self.emit(P.expr_stmt(P.method(P.name(acc), "append", P.tuple_([key, self.materialize()]))))
         trim = P.call(self.runtime("core", "top_trim"), P.name(acc), n, P.const(stage.key.desc))
@@ -664,7 +706,10 @@ class Codegen:
         after = [P.expr_stmt(trim)]
         results = ast.GeneratorExp(elt=P.subscript(P.name("r"), P.const(1)), generators=[
             ast.comprehension(target=P.store("r"), iter=P.name(acc), ifs=[], is_async=0)])
-        self.close_loop(body, [P.assign(acc, P.list_([]))], after, results, stage.info.out)
+        # `-j`: each part's rows, concatenated in input order, trim to what one pass keeps
+        # (the trim is a stable sort, so equal keys stay in input order).
+        self.barrier_state, self.merge_ops = acc, ["top"]
+        self.close_loop(body, before + [P.assign(acc, P.list_([]))], after, results, stage.info.out)
 
     def write_files(self, stage: ir.WriteFiles, body: list[ast.stmt]) -> None:
         from .codegen_write import header_line, row_text
@@ -737,6 +782,17 @@ def newline_tolerant(stage: ir.Stage | None) -> bool:
     if isinstance(stage, ir.ParseRegex):
         return stage.format is not None and not stage.search
     return isinstance(stage, ir.SplitFields) and stage.sep is None
+
+
+# Stages that handle one element at a time, in the loop that reads the input.
+_STREAMING = (ir.Map, ir.Where, ir.SplitFields, ir.ParseRegex, ir.ParseFormat, ir.Flatten, ir.Write)
+# Keys whose order is total, so per-part sorts merge into exactly one sort's order:
+# not floats (NaN compares false both ways) nor `dyn` (an int and a str do not compare).
+_TOTAL = (INT, STR, BOOL, TIME, DURATION)
+
+
+def _total_order(t: Type) -> bool:
+    return strip(t) in _TOTAL
 
 
 def _uses_lineno(stage: ir.Stage) -> bool:

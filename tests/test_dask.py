@@ -17,6 +17,10 @@ WORDS = str(ROOT / "examples" / "data" / "wordfreqs")
 @pytest.mark.parametrize("program, files", [
     ("parse apache | summarize n = count(), b = sum(.bytes) by .status", [LOG]),
     ("parse apache | where .status == 404 | select .ip, .path | csv", [LOG]),
+    # Sorted, top and distinct parts travel as rows (a Dask worker's files are not the client's).
+    ("parse apache | sort by .status desc, .ip | select .ip, .status", [LOG]),
+    ("parse apache | top 5 by .bytes", [LOG]),
+    ("parse apache | distinct by .ip | map .ip", [LOG]),
     ('split "\\t" as {freq: int, word: str} | summarize total = sum(.freq), words = count()', [WORDS]),
     # An fsspec URL naming a table's directory (file:// standing in for s3://): one part per file.
     ('split "\\t" as {freq: int, word: str} | summarize total = sum(.freq), n = count()', ["file://" + WORDS + "/"]),

@@ -17,21 +17,36 @@ PROGRAMS = [
     'split "," as {k: str, n: int} | summarize total = sum(.n)',
     "count",
     'split "," | map _[1] + "!"',
+    # Sorted per part, merged: equal keys (frequent here) keep input order.
+    'split "," as {k: str, n: int} | sort by .n desc, .k | map .k',
+    'split "," as {k: str, n: int?} | sort by .n | map 100 // .n',
+    'split "," as {k: str, n: int} | top 3 by .n',
+    'split "," as {k: str, n: int} | top 4 by .n asc | csv',
+    "words | count by w = _[0] | top 2 by .count",
+    'split "," as {k: str, n: int} | count by .k | sort by .count desc, .k',
+    # First appearances per part, merged in input order.
+    'split "," as {k: str, n: int} | distinct by .k | csv',
+    'split "," as {k: str, n: int} | distinct by .n | where .n > 5 | map .k',
+    'split "," | map _[0] | distinct',
+    # A rejection after `distinct`: the merge cannot tell which part's counts, so one pass decides.
+    'split "," as {k: str, n: int} | distinct by .k | map 100 // .n',
     # Not cut (position-dependent, or floats): run whole, and still the same.
     "enumerate | take 5",
     'split "," as {k: str, n: int} | summarize avg(float(.n)) by .k',
+    'split "," as {k: str, n: float} | sort by .n | map .k',
+    'split "," as {k: str, n: int} | distinct by .k | count',
 ]
 
 rows = st.lists(st.one_of(
     st.tuples(st.sampled_from("abcxyz"), st.integers(-9, 99)).map(lambda t: f"{t[0]},{t[1]}"),
-    st.sampled_from(["bad line", "q,notanumber", ""])), min_size=1, max_size=400)
+    st.sampled_from(["bad line", "q,notanumber", "", "n,-"])), min_size=1, max_size=400)
 
 
 def sl(args, env):
     return subprocess.run([sl_command(), *args], capture_output=True, env=env)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(PROGRAMS), rows, rows)
 def test_j2_and_j3_write_what_one_process_writes(tmp_path_factory, program, a, b):
     tmp = tmp_path_factory.mktemp("j")
@@ -56,3 +71,55 @@ def test_j2_on_the_real_log_keeps_first_appearance_order():
     one, two = sl([program, log], env), sl(["-j", "2", program, log], env)
     assert two.stdout == one.stdout and two.stderr == one.stderr
     assert one.stdout.decode().splitlines()[0].startswith("200\t")
+
+
+def test_the_cut_stages_on_a_small_input_exactly(tmp_path):
+    data = tmp_path / "d"
+    data.write_text("a,2\nb,1\nc,2\nd,3\na,1\nbad\nb,3\ne,2\n")
+    env = dict(os.environ, NO_COLOR="1", SL_JOBS_MIN_RANGE="8")
+    expected = {
+        'split "," as {k: str, n: int} | top 3 by .n': "d\t3\nb\t3\na\t2\n",
+        'split "," as {k: str, n: int} | top 2 by .n asc | map .k': "b\na\n",
+        'split "," as {k: str, n: int} | sort by .n desc | map .k': "d\nb\na\nc\ne\nb\na\n",
+        'split "," as {k: str, n: int} | distinct by .k | map .k': "a\nb\nc\nd\ne\n",
+        'split "," as {k: str, n: int} | map .n | distinct': "2\n1\n3\n",
+        'split "," as {k: str, n: int} | count by .n | sort by .count desc': "2\t3\n1\t2\n3\t2\n",
+    }
+    report = (f"sl: 1 of 8 input lines rejected\n  1 by `split \",\" as {{k: str, n: int}}` (<program>:1:1)\n"
+              f"    {data}:6: expected 2 fields, got 1: bad\n")
+    for program, out in expected.items():
+        for jobs in ("1", "2", "3"):
+            proc = sl(["-j", jobs, program, str(data)], env)
+            assert (proc.returncode, proc.stdout.decode(), proc.stderr.decode()) == (0, out, report), (program, jobs)
+
+
+def test_a_sort_past_its_memory_budget_merges_the_parts_runs_from_disk(tmp_path):
+    # 6000 rows and a budget of 1000: every part spills, and the merge reads the runs back.
+    data = tmp_path / "d"
+    data.write_text("".join(f"k{i % 7},{(i * 7919) % 50},{i}\n" for i in range(6000)))
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    env = dict(os.environ, NO_COLOR="1", SL_JOBS_MIN_RANGE="4096", TMPDIR=str(spill))
+    # Many equal keys: `.i` shows that they stay in input order.
+    program = 'split "," as {k: str, n: int, i: int} | sort by .n desc, .k | map .i'
+    one = sl(["--memory", "0.1", program, str(data)], env)
+    assert one.returncode == 0 and len(one.stdout.splitlines()) == 6000
+    for jobs in ("2", "3"):
+        many = sl(["-j", jobs, "--memory", "0.1", program, str(data)], env)
+        assert (many.returncode, many.stdout, many.stderr) == (0, one.stdout, one.stderr)
+    assert [p for p in spill.iterdir() if p.name.startswith("sl-")] == []  # the parts' runs are gone once merged
+
+
+def test_rejects_file_under_j2_is_what_one_process_writes(tmp_path):
+    data = tmp_path / "d"
+    data.write_text("".join(f"x,{i}\n" if i % 5 else "oops\n" for i in range(3000)))
+    env = dict(os.environ, NO_COLOR="1", SL_JOBS_MIN_RANGE="1024")
+    program = 'split "," as {k: str, n: int} | top 2 by .n'
+    runs = []
+    for jobs in ("1", "2"):
+        rejects = tmp_path / f"rejects-{jobs}"
+        proc = sl(["-j", jobs, "--rejects", str(rejects), program, str(data)], env)
+        runs.append((proc.returncode, proc.stdout, proc.stderr.replace(bytes(rejects), b"R"),
+                     rejects.read_bytes(), (tmp_path / f"rejects-{jobs}.why").read_bytes()))
+    assert runs[0] == runs[1]
+    assert runs[0][1] == b"x\t2999\nx\t2998\n"

@@ -4,11 +4,17 @@ The input files are cut into ranges at line boundaries. A streaming program
 runs on each range and the outputs are written in input order; a program
 that groups (`count by`, `summarize`) has each worker return its groups,
 which are merged in input order — so groups keep their first-appearance
-order — before the rest of the program runs once. Either way the output is
-byte for byte what one process writes. Programs whose result depends on an
-element's position (`take`, `uniq`, `enumerate`, `lineno()`, a CSV header per
-file...) or whose merge would round differently (float sums) run in one
-process; so do stdin and compressed files, which cannot be cut.
+order — before the rest of the program runs once. `sort` and `top` are cut
+the same way: each worker returns its sorted runs (as files) or its top
+rows, and the merge is stable, so equal keys keep input order. A
+`distinct` followed only by streaming stages has each worker note where
+each of its first appearances' output begins; the merge keeps the output
+of keys no earlier range saw. Either way the output is byte for byte what
+one process writes. Programs whose result depends on an element's position
+(`take`, `uniq`, `enumerate`, `lineno()`, a CSV header per file...), whose
+merge would round differently (float sums) or whose sort keys have no total
+order (floats, `dyn`) run in one process; so do stdin and compressed files,
+which cannot be cut.
 """
 from __future__ import annotations
 
@@ -101,8 +107,15 @@ class _Range(io.RawIOBase):
         super().close()
 
 
-def merge_groups(parts: list[Any], ops: list[str]) -> Any:
+def merge_groups(parts: list[Any], ops: list[str], memory: int | None = None) -> Any:
     kind, slot_ops = ops[0], ops[1:]
+    if kind == "top":
+        # Concatenated in input order; the program's own trim (a stable sort) then
+        # keeps exactly the rows one pass keeps, ties in input order.
+        return [row for part in parts for row in part]
+    if kind == "sort":
+        from .sorting import MergedRuns
+        return MergedRuns(parts, tuple(d == "desc" for d in slot_ops), memory)
     if kind == "sum":
         return sum(parts)
     if kind == "counts":
@@ -155,37 +168,61 @@ _JOB: dict[str, Any] = {}
 
 
 def _work(job: tuple[int, str, int, int]) -> dict[str, Any]:
+    from . import sorting
     from .run import Run
     index, path, start, end = job
     run, sites, mode, strict = _JOB["run"], _JOB["sites"], _JOB["mode"], _JOB["strict"]
     out = io.BytesIO()
     messages: list[str] = []
     rt = Run(sites, strict=strict, out=out, err=messages.append)
+    rt.memory = _JOB.get("memory")
     rt.partial = mode == "groups"
-    src = RangeInput(path, start, end, rt.flush, rt.report_io)
+    flush = rt.flush
+    if mode == "distinct":
+        # The writes are kept apart, each first appearance's own, for the merge to pick from.
+        rt.first_seen_at = []
+        flush = _no_flush
+    sorting.SPILL_DIR = _JOB.get("spill_dir")
+    src = RangeInput(path, start, end, flush, rt.report_io)
     rt.inputs.append(src)
     rt.current = src
     result = run(src, rt)
-    rt.flush()
+    if isinstance(result, sorting.Sorter):
+        result = result.export()
+    if mode == "distinct":
+        result = {"writes": list(rt.pending), "firsts": rt.first_seen_at}
+    else:
+        rt.flush()
     return {"index": index, "path": path, "output": out.getvalue(), "groups": result, "lines": src.lines_read,
             "rejected": {site: (s.count, s.examples) for site, s in rt.rejected.items()},
             "total": rt.total_rejected, "io": messages}
+
+
+def _no_flush() -> None:
+    pass
 
 
 def run_parallel(run: Any, sites: Any, info: dict[str, Any], rt: Any, jobs: list[tuple[str, int, int]],
                  workers: int) -> None:
     """Run the workers, then put their results together on `rt` (output, rejections)."""
     import multiprocessing
-    _JOB.update(run=run, sites=sites, mode=info["mode"], strict=False)
-    ctx = multiprocessing.get_context("fork")
-    pool = ctx.Pool(workers, initializer=_worker_signals)
+    import shutil
+    import tempfile
+    # Sorted runs go from the workers to the main process as files in here.
+    spill_dir = tempfile.mkdtemp(prefix="sl-jobs-")
+    _JOB.update(run=run, sites=sites, mode=info["mode"], strict=False, memory=rt.memory, spill_dir=spill_dir)
     try:
-        results = pool.map(_work, [(i, p, s, e) for i, (p, s, e) in enumerate(jobs)], chunksize=1)
-        pool.close()  # let the workers end on their own, quietly
+        ctx = multiprocessing.get_context("fork")
+        pool = ctx.Pool(workers, initializer=_worker_signals)
+        try:
+            results = pool.map(_work, [(i, p, s, e) for i, (p, s, e) in enumerate(jobs)], chunksize=1)
+            pool.close()  # let the workers end on their own, quietly
+        finally:
+            pool.terminate()
+            pool.join()
+        finish_parallel(run, info, rt, results)
     finally:
-        pool.terminate()
-        pool.join()
-    finish_parallel(run, info, rt, results)
+        shutil.rmtree(spill_dir, ignore_errors=True)
 
 
 def _worker_signals() -> None:
@@ -198,6 +235,20 @@ def _worker_signals() -> None:
 
 def finish_parallel(run: Any, info: dict[str, Any], rt: Any, results: list[dict[str, Any]]) -> None:
     """The parts' results, in input order, as one run's output and report."""
+    if info["mode"] == "distinct":
+        writes = _distinct_writes(info, results)
+        if writes is None:
+            # Something after `distinct` rejected an element: whether that counts depends
+            # on whether an earlier part saw its key first. One pass settles it.
+            run(rt.current, rt)
+            return
+        _collect_rejections(rt, results)
+        if info.get("header") is not None:
+            rt.write(info["header"])
+        for text in writes:
+            rt.write(text)
+        rt.flush()
+        return
     _collect_rejections(rt, results)
     if info["mode"] == "stream":
         header = info.get("header")
@@ -209,8 +260,29 @@ def finish_parallel(run: Any, info: dict[str, Any], rt: Any, results: list[dict[
             rt.out.write(data)
         rt.out.flush()
         return
-    rt.merged = merge_groups([r["groups"] for r in results], info["ops"])
+    rt.merged = merge_groups([r["groups"] for r in results], info["ops"], rt.memory)
     run(None, rt)
+
+
+def _distinct_writes(info: dict[str, Any], results: list[dict[str, Any]]) -> list[str] | None:
+    """What the parts wrote for keys no earlier part had seen, in input order; None
+    where that cannot be told apart (a rejection after `distinct`)."""
+    site = info["site"]
+    seen: set = set()
+    kept: list[str] = []
+    for r in results:
+        if any(s > site for s in r["rejected"]):
+            return None
+        writes, firsts = r["groups"]["writes"], r["groups"]["firsts"]
+        skip = 1 if info.get("header") is not None and writes and writes[0] == info["header"] else 0
+        if firsts and firsts[0][1] != skip or not firsts and len(writes) > skip:
+            return None  # a write before any first appearance: not a shape this merge knows
+        ends = [at for _, at in firsts[1:]] + [len(writes)]
+        for (key, at), end in zip(firsts, ends):
+            if key not in seen:
+                seen.add(key)
+                kept.extend(writes[at:end])
+    return kept
 
 
 def _collect_rejections(rt: Any, results: list[dict[str, Any]]) -> None:

@@ -105,6 +105,8 @@ class Run:
         self.merged = None  # `-j`: the workers' groups, merged; the program then skips its input
         self.partial = False  # `-j` worker: return the groups instead of finishing
         self.parallel_lines: int | None = None
+        # `-j` part of a `distinct`: (key, number of writes so far) per first appearance.
+        self.first_seen_at: list[tuple[object, int]] | None = None
         self.cleanups: list = []
         self.rejects_file: BinaryIO | None = None
         self.why_file = None
@@ -253,6 +255,11 @@ class Run:
         if stage is None:
             return RunError(reason_of(e))
         return RunError(reason_of(e), stage.location, stage.span)
+
+    def first_seen(self, key: object) -> None:
+        """`distinct` let `key` through for the first time (noted only in a `-j` part)."""
+        if self.first_seen_at is not None:
+            self.first_seen_at.append((key, len(self.pending)))
 
     def site_of(self, e: BaseException) -> int:
         """The stage that failed: generated statements carry its number as their line."""
