@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,12 +10,11 @@ from typing import Any
 from .cache import load_run
 from .checker import Checker
 from .codegen import generate
-from .errors import CompileError, Diagnostic
 from .ir import Program as CheckedProgram
 from .ir import StageInfo, Write
 from .parser import parse_program
 from .runtime.run import Run, Site
-from .source import Source, Span
+from .source import Source
 from .typesys import DURATION, FLOAT, STR, TIME, ListT, Opt, Record, StreamT, Type, show
 
 
@@ -43,15 +41,8 @@ def stage_text(source: Source, info: StageInfo) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-# Every compiler stage recurses over the tree; a long chain like `1 + 1 + ... + 1`
-# is as deep as it is long. A deeper program is a diagnostic, never a crash.
-RECURSION_LIMIT = 12000
-
-
 def check(source: Source, overrides: dict[str, str] | None = None,
           output_format: str | None = None, peek: Callable[[], str | None] | None = None) -> CheckedProgram:
-    if sys.getrecursionlimit() < RECURSION_LIMIT:
-        sys.setrecursionlimit(RECURSION_LIMIT)
     program = Checker(source, overrides, peek).check_program(parse_program(source))
     if output_format not in (None, "plain") and program.value is None and program.stages:
         last = program.stages[-1]
@@ -66,16 +57,11 @@ def check(source: Source, overrides: dict[str, str] | None = None,
 def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
           sink: str = "yield", fuse: bool = True, peek: Callable[[], str | None] | None = None,
           live: bool = False) -> Compiled:
-    try:
-        program = check(source, overrides, output_format, peek)
-        module, sites = generate(program, sink=sink, fuse=fuse, live=live)
-        code = builtins.compile(module, "<streamlang>", "exec")
-    except (RecursionError, MemoryError, SyntaxError):
-        # Python's own limits on how deep an expression may nest (SyntaxError:
-        # "too many nested parentheses" and the like, from compile()).
-        raise CompileError([Diagnostic(source, Span(0, max(1, len(source.text.split("\n", 1)[0]))),
-                                       "this program is nested too deeply to compile",
-                                       "split the expression up with `let` bindings")]) from None
+    # The parser's depth limit (parser.MAX_DEPTH) keeps every stage here, and
+    # Python's compile(), within the default recursion limit.
+    program = check(source, overrides, output_format, peek)
+    module, sites = generate(program, sink=sink, fuse=fuse, live=live)
+    code = builtins.compile(module, "<streamlang>", "exec")
     return Compiled(source, program, module, sites, load_run(code), code)
 
 
