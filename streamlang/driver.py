@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import pyast as P
 from .cache import load_run
 from .checker import Checker
 from .codegen import generate
@@ -29,10 +30,45 @@ class Compiled:
 
     @property
     def python_source(self) -> str:
-        return ast.unparse(self.module)
+        """The generated module as Python source (`sl --emit python`)."""
+        return ast.unparse(_PrintableFStrings().visit(self.module))
 
     def run_sites(self) -> list[Site]:
         return [Site(s.name, self.source.location(s.span), stage_text(self.source, s)) for s in self.sites]
+
+
+class _PrintableFStrings(ast.NodeTransformer):
+    """Rewrites each f-string with a string constant in its expressions as
+    `''.join((text, format(value, spec), ...))`, which means the same.
+
+    On Python 3.11 ast.unparse cannot print such an f-string when the string
+    needs a backslash (a no-break space, `\\n`) or holds both kinds of triple
+    quotes: it raises ValueError or prints code that does not parse. The
+    module is rewritten in place, after compile() made the code that runs
+    from it: that code keeps its f-strings."""
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.expr:
+        self.generic_visit(node)
+        if not any(isinstance(part, ast.FormattedValue) and _holds_string(part.value) for part in node.values):
+            return node
+        return P.method(P.const(""), "join", P.tuple_([_piece(part) for part in node.values]))
+
+
+_CONVERSIONS = {ord("s"): "str", ord("r"): "repr", ord("a"): "ascii"}
+
+
+def _piece(part: ast.expr) -> ast.expr:
+    if not isinstance(part, ast.FormattedValue):
+        return part
+    value = part.value
+    if part.conversion in _CONVERSIONS:
+        value = P.call(_CONVERSIONS[part.conversion], value)
+    spec = [part.format_spec] if part.format_spec is not None else []
+    return P.call("format", value, *spec)
+
+
+def _holds_string(e: ast.expr) -> bool:
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(e))
 
 
 def stage_text(source: Source, info: StageInfo) -> str:

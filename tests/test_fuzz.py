@@ -159,9 +159,6 @@ BUG_HUGE_INT = ("BUG: an integer literal of more than 100,000 digits raises lark
                 "int-string conversion limit) instead of a diagnostic on the literal")
 BUG_HUGE_DURATION = ("BUG: a duration literal past timedelta's range (`99999999999999999999w`) raises "
                      "OverflowError (VisitError) instead of a diagnostic on the literal")
-BUG_EMIT_FSTRING = ("BUG: `sl --emit python` of an f-string whose expressions hold a string with a character "
-                    "ast.unparse must escape (a no-break space: `map f\"{split(_, \"\u00a0\")}\"`) raises "
-                    "ValueError `Unable to avoid backslash in f-string expression part` (traceback), Python 3.11")
 BUG_RUNTIME_OUTSIDE = ("BUG: an error while evaluating a `let` value or a stage argument, outside any element "
                        "(`let x = 1 // 0`, `let x = int(\"abc\")`, `tail 99999999999999999999`), escapes as a "
                        "Python traceback at run time; it should be an error located in the program "
@@ -176,7 +173,6 @@ BUG_CRLF_HANG = ("BUG: a program with CRLF line ends and many blank lines takes 
 KNOWN_BUGS: list[tuple[str, Callable[[BaseException], bool]]] = [
     ("huge-int-literal", lambda e: isinstance(_cause(e), ValueError) and "conversion" in str(_cause(e))),
     ("huge-duration-literal", lambda e: isinstance(_cause(e), OverflowError) and not _raised_in_generated_code(e)),
-    ("emit-fstring", lambda e: isinstance(e, ValueError) and "f-string expression part" in str(e)),
     ("runtime-error-outside-an-element", _raised_in_generated_code),
 ]
 
@@ -560,7 +556,6 @@ def hostile_param(name: str) -> object:
 
 
 HOSTILE_BUGS: dict[str, str] = {
-    "emit-fstring-nbsp": BUG_EMIT_FSTRING,
     "let-division-by-zero": BUG_RUNTIME_OUTSIDE, "let-bad-int": BUG_RUNTIME_OUTSIDE,
     "let-index": BUG_RUNTIME_OUTSIDE, "huge-tail": BUG_RUNTIME_OUTSIDE,
 }
@@ -711,7 +706,6 @@ def write_corpus_file(text: str, kind: str) -> Path:
 # compiler's error paths), `regress-*` a crash since fixed, `bug-KIND-*` a
 # crash of a known KIND that still fails, `hang-KIND-*` a hang.
 CORPUS_BUGS = {
-    "bug-emit-fstring": BUG_EMIT_FSTRING,
     "bug-runtime-error-outside-an-element": BUG_RUNTIME_OUTSIDE,
 }
 HANG_REASON = ("hangs inside one C call (a regex match, an integer power) that no alarm interrupts, so it is not "
