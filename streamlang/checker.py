@@ -875,6 +875,9 @@ class Checker:
                 start = span.end - 1 - len(pattern) + e.pos
                 at = Span(start, start + 1)
             self.fail(at, f"this regex does not compile: {e.msg}")
+        except RecursionError:
+            # Python's regex parser recurses once or twice a group.
+            self.fail(span, "this regex does not compile: its groups are nested too deeply")
 
     # types ---------------------------------------------------------------
 

@@ -224,9 +224,7 @@ def plain(g: Codegen, value: ast.expr, t: Type) -> ast.expr:
         return P.method(P.const("\t"), "join", P.list_(items))
     if isinstance(t, ListT):
         var = "_i"
-        gen = ast.GeneratorExp(elt=nested(g, P.name(var), t.elem), generators=[
-            ast.comprehension(target=P.store(var), iter=value, ifs=[], is_async=0)])
-        return P.method(P.const("\t"), "join", gen)
+        return P.method(P.const("\t"), "join", P.each(var, nested(g, P.name(var), t.elem), value, generator=True))
     return P.call(g.runtime("values", "plain"), value)
 
 
@@ -256,6 +254,5 @@ def jsonable(g: Codegen, value: ast.expr, t: Type) -> ast.expr:
         inner = jsonable(g, P.name("_j"), t.elem)
         if isinstance(inner, ast.Name) and inner.id == "_j":
             return value
-        return ast.ListComp(elt=inner, generators=[
-            ast.comprehension(target=P.store("_j"), iter=value, ifs=[], is_async=0)])
+        return P.each("_j", inner, value)
     return P.call(g.runtime("values", "jsonable"), value)

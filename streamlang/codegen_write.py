@@ -110,8 +110,7 @@ def row_text(g: Codegen, fmt: str, t: Type) -> ast.expr:
     fields = fields_of(g, t)
     if fields is None and isinstance(strip(t), ListT):
         var = "_c"
-        gen = ast.GeneratorExp(elt=one(P.name(var), strip(t).elem), generators=[  # type: ignore[attr-defined]
-            ast.comprehension(target=P.store(var), iter=g.materialize(), ifs=[], is_async=0)])
+        gen = P.each(var, one(P.name(var), strip(t).elem), g.materialize(), generator=True)  # type: ignore[attr-defined]
         return P.method(P.const(sep), "join", gen)
     if fields is None:
         fields = [(g.materialize(), t)]

@@ -3,21 +3,20 @@ from __future__ import annotations
 
 import ast
 import builtins
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import pyast as P
 from .cache import load_run
 from .checker import Checker
 from .codegen import generate
 from .consteval import evaluate_constants
-from .errors import CompileError, Diagnostic
 from .ir import Program as CheckedProgram
 from .ir import StageInfo, Write
 from .parser import parse_program
 from .runtime.run import Run, RunError, Site
-from .source import Source, Span
+from .source import Source
 from .typesys import DURATION, FLOAT, STR, TIME, ListT, Opt, Record, StreamT, Type, show
 
 
@@ -32,11 +31,46 @@ class Compiled:
 
     @property
     def python_source(self) -> str:
-        return ast.unparse(self.module)
+        """The generated module as Python source (`sl --emit python`)."""
+        return ast.unparse(_PrintableFStrings().visit(self.module))
 
     def run_sites(self) -> list[Site]:
         return [Site(s.name, self.source.location(s.span), stage_text(self.source, s), (s.span.start, s.span.end))
                 for s in self.sites]
+
+
+class _PrintableFStrings(ast.NodeTransformer):
+    """Rewrites each f-string with a string constant in its expressions as
+    `''.join((text, format(value, spec), ...))`, which means the same.
+
+    On Python 3.11 ast.unparse cannot print such an f-string when the string
+    needs a backslash (a no-break space, `\\n`) or holds both kinds of triple
+    quotes: it raises ValueError or prints code that does not parse. The
+    module is rewritten in place, after compile() made the code that runs
+    from it: that code keeps its f-strings."""
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.expr:
+        self.generic_visit(node)
+        if not any(isinstance(part, ast.FormattedValue) and _holds_string(part.value) for part in node.values):
+            return node
+        return P.method(P.const(""), "join", P.tuple_([_piece(part) for part in node.values]))
+
+
+_CONVERSIONS = {ord("s"): "str", ord("r"): "repr", ord("a"): "ascii"}
+
+
+def _piece(part: ast.expr) -> ast.expr:
+    if not isinstance(part, ast.FormattedValue):
+        return part
+    value = part.value
+    if part.conversion in _CONVERSIONS:
+        value = P.call(_CONVERSIONS[part.conversion], value)
+    spec = [part.format_spec] if part.format_spec is not None else []
+    return P.call("format", value, *spec)
+
+
+def _holds_string(e: ast.expr) -> bool:
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(e))
 
 
 def stage_text(source: Source, info: StageInfo) -> str:
@@ -45,15 +79,8 @@ def stage_text(source: Source, info: StageInfo) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-# Every compiler stage recurses over the tree; a long chain like `1 + 1 + ... + 1`
-# is as deep as it is long. A deeper program is a diagnostic, never a crash.
-RECURSION_LIMIT = 12000
-
-
 def check(source: Source, overrides: dict[str, str] | None = None,
           output_format: str | None = None, peek: Callable[[], str | None] | None = None) -> CheckedProgram:
-    if sys.getrecursionlimit() < RECURSION_LIMIT:
-        sys.setrecursionlimit(RECURSION_LIMIT)
     program = Checker(source, overrides, peek).check_program(parse_program(source))
     evaluate_constants(source, program)
     if output_format not in (None, "plain") and program.value is None and program.stages:
@@ -69,16 +96,11 @@ def check(source: Source, overrides: dict[str, str] | None = None,
 def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
           sink: str = "yield", fuse: bool = True, peek: Callable[[], str | None] | None = None,
           live: bool = False) -> Compiled:
-    try:
-        program = check(source, overrides, output_format, peek)
-        module, sites = generate(program, sink=sink, fuse=fuse, live=live)
-        code = builtins.compile(module, "<streamlang>", "exec")
-    except (RecursionError, MemoryError, SyntaxError):
-        # Python's own limits on how deep an expression may nest (SyntaxError:
-        # "too many nested parentheses" and the like, from compile()).
-        raise CompileError([Diagnostic(source, Span(0, max(1, len(source.text.split("\n", 1)[0]))),
-                                       "this program is nested too deeply to compile",
-                                       "split the expression up with `let` bindings")]) from None
+    # The parser's depth limit (parser.MAX_DEPTH) keeps every stage here, and
+    # Python's compile(), within the default recursion limit.
+    program = check(source, overrides, output_format, peek)
+    module, sites = generate(program, sink=sink, fuse=fuse, live=live)
+    code = builtins.compile(module, "<streamlang>", "exec")
     return Compiled(source, program, module, sites, load_run(code), code)
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import syntax as S
@@ -70,19 +70,21 @@ def make_lark(cache: bool) -> Lark:
 def parse_program(source: Source) -> S.Program:
     """Parse a whole program. Raises `CompileError` with a located diagnostic."""
     tree = _parse(source, source.text, "start")
-    return S.Program(source, tuple(_build(source, tree)))
+    return S.Program(source, tuple(_build(source, tree, MAX_DEPTH)))
 
 
-def parse_expr(source: Source, text: str, offset: int) -> S.Expr:
-    """Parse an expression found at `offset` of `source` (inside an f-string)."""
+def parse_expr(source: Source, text: str, offset: int, depth_left: int) -> S.Expr:
+    """Parse an expression found at `offset` of `source` (inside an f-string
+    that is itself nested `MAX_DEPTH - depth_left` levels deep)."""
     tree = _parse(source, " " * offset + text, "expr")
-    result: S.Expr = _build(source, tree)
+    result: S.Expr = _build(source, tree, depth_left)
     return result
 
 
-def _build(source: Source, tree: Any) -> Any:
+def _build(source: Source, tree: Any, depth_left: int) -> Any:
+    fstring_depths = _check_depth(source, tree, depth_left)
     try:
-        return _Builder(source).transform(tree)
+        return _Builder(source, depth_left, fstring_depths).transform(tree)
     except VisitError as e:
         # A diagnostic raised while building a node (a bad escape, say).
         if isinstance(e.orig_exc, CompileError):
@@ -95,6 +97,97 @@ def _parse(source: Source, text: str, start: str) -> Any:
         return _lark().parse(text, start=start)
     except UnexpectedInput as e:
         raise CompileError([_syntax_diagnostic(source, text, e)]) from None
+
+
+# Nesting depth -------------------------------------------------------------
+
+# How deep expressions and types may nest. Every stage after the parser
+# recurses once or more per level: lark's Transformer, the checker, codegen,
+# the printer, Python's compile() and, for `--emit python`, ast.unparse. The
+# costliest is ast.unparse: about 12 frames a level for a record literal
+# (`{a = {a = ...}}`, which the writer unpacks level by level) and 6 for a
+# method call (`upper(upper(...))` is `x.upper().upper()`); the transformer
+# and the checker take 2 to 3, compile() 1 to 2. Measured through `sl`, the
+# record literal stops printing at 80 levels, the method call at about 150,
+# anything else later. So 64 levels fit in Python's default 1000 frames with
+# room for the caller (the toplevel, a test runner), and the limit needs no
+# raised recursion limit. Real programs nest 10 or 20 deep.
+#
+# A long chain such as `1 + 1 + ... + 1` is a left-nested tree as deep as it
+# is long, and counts level by level like any other nesting. Making chains
+# of `+`, `&&` and `??` unlimited would take an iterative version of every
+# stage and would still not be enough: CPython's ast.unparse and compile()
+# recurse over the nested BinOp/BoolOp such a chain turns into.
+MAX_DEPTH = 64
+
+# Rules that wrap expressions without nesting them: statements, stages, items.
+_NOT_NESTING = frozenset({
+    "start", "let_stmt", "type_stmt", "param", "typed_param", "pipeline", "items", "item", "named_item",
+    "sort_key", "pattern_field", "record_field", "field_type",
+})
+_TYPE_RULES = frozenset({"fn_type", "opt_type", "named_type", "generic_type", "list_type", "record_type"})
+
+
+def _check_depth(source: Source, tree: Any, depth_left: int) -> dict[int, int]:
+    """Raise a diagnostic at the first node (in program order) nested more
+    than `depth_left` levels deep. Returns the depth of each f-string token,
+    by offset, so that the expressions inside get only what is left.
+
+    Iterative, with its own stack: this is what keeps deep trees away from
+    the recursive stages after it."""
+    fstring_depths: dict[int, int] = {}
+    stack: list[tuple[Any, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Token):
+            if node.type == "FSTRING":
+                fstring_depths[node.start_pos or 0] = depth
+            continue
+        if not isinstance(node, Tree):
+            continue  # an optional part left out (None)
+        if node.data.endswith("_stage") or node.data in _NOT_NESTING:
+            pass
+        elif not any(isinstance(child, Tree) for child in node.children):
+            pass  # a leaf (a literal, a name, `now()`) nests nothing
+        elif depth == depth_left:
+            raise CompileError([_too_deep(source, node)])
+        else:
+            depth += 1
+        stack.extend((child, depth) for child in reversed(node.children))
+    return fstring_depths
+
+
+def _too_deep(source: Source, node: Tree[Any]) -> Diagnostic:
+    what, hint = "expression", "split it up: give an inner part a name with `let`"
+    if node.data in _TYPE_RULES:
+        what, hint = "type", "split it up: give an inner part a name with `type NAME = ...`"
+    return Diagnostic(source, _head(source, node),
+                      f"{what} nested too deeply (more than {MAX_DEPTH} levels)", hint)
+
+
+def _head(source: Source, node: Tree[Any]) -> Span:
+    """The token that opens a node (`[`, `if`, `!`, `len`), or for a node that
+    starts with its left operand (`a + b`, `a[0]`, `t?`), its operator."""
+    start, end = node.meta.start_pos, node.meta.end_pos
+    children: list[Token | Tree[Any]] = [c for c in node.children if c is not None]
+    if not children:  # `true`, `null`
+        return Span(start, end)
+    first = children[0]
+    if _span_of(first).start > start:  # an opener lark drops: `[`, `if`, `fun`
+        return Span(start, start + len(source.text[start:_span_of(first).start].rstrip()))
+    if isinstance(first, Token):  # `!`, `-`, a function's name
+        return _span_of(first)
+    operator = next((c for c in children if isinstance(c, Token)), None)
+    if operator is not None:  # `+`, `[`, `.a`
+        return _span_of(operator)
+    trailing = source.text[_span_of(children[-1]).end:end]
+    if trailing.strip():  # `t?`
+        return Span(end - len(trailing.lstrip()), end)
+    return _span_of(first)  # `f x`: the function
+
+
+def _span_of(child: Token | Tree[Any]) -> Span:
+    return _span(child if isinstance(child, Token) else child.meta)
 
 
 # Syntax errors -------------------------------------------------------------
@@ -238,8 +331,9 @@ def duration_value(text: str) -> timedelta:
 _FSTRING_PART = re.compile(r'\\u\{[0-9A-Fa-f]{1,6}\}|\\.|\{\{|\}\}|\{((?:[^}"]|"(?:\\.|[^"\\])*")*)\}')
 
 
-def fstring_parts(source: Source, token: Token) -> tuple[str | S.Expr, ...]:
-    """Literal text and parsed `{expr}` parts of an f-string token."""
+def fstring_parts(source: Source, token: Token, depth_left: int) -> tuple[str | S.Expr, ...]:
+    """Literal text and parsed `{expr}` parts of an f-string token, whose
+    expressions may nest `depth_left` levels deep."""
     body_start = (token.start_pos or 0) + 2
     body = token.value[2:-1]
     parts: list[str | S.Expr] = []
@@ -261,7 +355,7 @@ def fstring_parts(source: Source, token: Token) -> tuple[str | S.Expr, ...]:
         if "".join(text):
             parts.append("".join(text))
         text.clear()
-        parts.append(parse_expr(source, m.group(1), body_start + m.start(1)))
+        parts.append(parse_expr(source, m.group(1), body_start + m.start(1), depth_left))
     text.append(unescape(source, body[pos:], body_start + pos))
     if "".join(text):
         parts.append("".join(text))
@@ -277,9 +371,11 @@ def _span(x: Any) -> Span:
 
 @v_args(meta=True)
 class _Builder(Transformer):  # type: ignore[type-arg]
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, depth_left: int, fstring_depths: dict[int, int]):
         super().__init__()
         self.source = source
+        self.depth_left = depth_left
+        self.fstring_depths = fstring_depths
 
     # statements
     def start(self, meta, children):
@@ -467,7 +563,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return S.Lit(_span(meta), c[0].value[2:-1], "str")
 
     def fstring(self, meta, c):
-        parts = fstring_parts(self.source, c[0])
+        parts = fstring_parts(self.source, c[0], self.depth_left - self.fstring_depths[c[0].start_pos])
         if all(isinstance(p, str) for p in parts):
             return S.Lit(_span(meta), "".join(parts), "str")  # type: ignore[arg-type]
         return S.FString(_span(meta), parts)

@@ -84,3 +84,19 @@ def walrus(target: str, value: ast.expr) -> ast.NamedExpr:
 
 def expr_stmt(e: ast.expr) -> ast.Expr:
     return ast.Expr(value=e)
+
+
+def each(var: str, elt: ast.expr, iterable: ast.expr, *, generator: bool = False) -> ast.expr:
+    """`[elt for var in iterable]`, or the generator expression.
+
+    Python rejects `:=` anywhere in a comprehension's iterable, and a record
+    field's value holds one (`(r := rec)[0]`, the record named once for its
+    later fields); such an iterable goes through map() instead, where the
+    name still binds in the enclosing function."""
+    if any(isinstance(node, ast.NamedExpr) for node in ast.walk(iterable)):
+        fn = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[ast.arg(arg=var)], kwonlyargs=[],
+                                           kw_defaults=[], defaults=[]), body=elt)
+        mapped = call("map", fn, iterable)
+        return mapped if generator else call("list", mapped)
+    comp = [ast.comprehension(target=store(var), iter=iterable, ifs=[], is_async=0)]
+    return ast.GeneratorExp(elt=elt, generators=comp) if generator else ast.ListComp(elt=elt, generators=comp)

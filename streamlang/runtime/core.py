@@ -38,7 +38,11 @@ ELEMENT_ERRORS = (Reject, ValueError, TypeError, IndexError, KeyError, ZeroDivis
 @lru_cache(maxsize=256)
 def regex(pattern: str) -> re.Pattern[str]:
     """A regex given as a value rather than a literal, compiled once."""
-    return re.compile(pattern)
+    try:
+        return re.compile(pattern)
+    except RecursionError:
+        # Python's regex parser recurses once or twice a group.
+        raise Reject("regex groups nested too deeply") from None
 
 
 def find(rx: re.Pattern[str], s: str) -> str | None:
