@@ -335,11 +335,6 @@ def test_good_replacement_templates_still_compile(tmp_path: Path) -> None:
     assert output_of(r) == "a[x|x|x]\n"
 
 
-BUG_REGEX_WARNING = ("BUG: a regex such as r\"[[a]\" makes Python print `streamlang/checker.py:794: "
-                     "FutureWarning: Possible nested set at position 1` (an internal path) on stderr; it should "
-                     "be silent, or a StreamLang warning located in the program")
-
-
 @pytest.mark.parametrize("program", ['where _ ~ r"[[a]"', 'extract r"(?P<x>[a&&b])"'])
 def test_regex_python_warns_about_prints_no_python_warning(tmp_path: Path, program: str) -> None:
     r = run(tmp_path, program, stdin=b"a\n")
