@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from .core import Reject
-from .inputs import Input
+from .inputs import Input, whole_text
 
 # `typing` costs 20 ms to import; a one-liner's start-up goes without it.
 TYPE_CHECKING = False
@@ -203,7 +203,16 @@ class Run:
             site = self.site_of(e)
         reason = reason_of(e)
         src = self.current
-        where = f"{src.name if src and src.name != '-' else '<stdin>'}:{n}" if n is not None else "(after grouping)"
+        name = src.name if src is not None else "-"
+        raw: bytes | None = None
+        whole = getattr(src, "whole", None) if n is not None else None
+        if whole is not None and whole[0] == n:
+            # An element read as several lines: reported at its first, kept whole.
+            _, name, n = whole[:3]
+            text = whole_text(whole)
+            raw = text.encode("utf-8", "surrogateescape")
+            line = (text + "\n").replace("\r\n", "\n")[:-1]  # shown as one-line elements are, without CRs
+        where = f"{name if name != '-' else '<stdin>'}:{n}" if n is not None else "(after grouping)"
         self.total_rejected += 1
         if n is None:
             self.elements_rejected += 1
@@ -218,8 +227,8 @@ class Run:
             shown = f": {shorten(line)}" if line is not None else ""
             stats.examples.append(f"{where}: {reason}{shown}")
         if self.rejects_file is not None and n is not None and line is not None and src is not None:
-            self.rejects_file.write(src.raw_line(n, line) + b"\n")
-            record = {"file": src.name, "line": n, "stage": stage.name if stage else None,
+            self.rejects_file.write((src.raw_line(n, line) if raw is None else raw) + b"\n")
+            record = {"file": name, "line": n, "stage": stage.name if stage else None,
                       "at": stage.location if stage else None, "reason": reason}
             self.why_file.write(json.dumps(record, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
 
