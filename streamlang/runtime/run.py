@@ -1,6 +1,7 @@
 """One run of a compiled program: output, rejections and their report (SPEC §7)."""
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -137,16 +138,14 @@ class Run:
         shown = [line[:width] for line in lines[:max(1, height)]]
         text = self._clear_text() + "".join(line + "\x1b[K\n" for line in shown)
         self._drawn = len(shown)
-        self.out.write(text.encode("utf-8", "replace"))
-        self.out.flush()
+        self.put(text.encode("utf-8", "replace"))
 
     def _clear_text(self) -> str:
         return f"\x1b[{self._drawn}F\x1b[J" if self._drawn else ""
 
     def _clear_live(self) -> None:
         if self._drawn:
-            self.out.write(self._clear_text().encode())
-            self.out.flush()
+            self.put(self._clear_text().encode())
             self._drawn = 0
 
     def report_io(self, message: str) -> None:
@@ -189,7 +188,27 @@ class Run:
             data = text.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:
             data = text.encode("utf-8", "replace")
-        self.out.write(data)
+        self.put(data)
+
+    def put(self, data: bytes) -> None:
+        """Write `data` to the output, all of it: every byte of output goes through here.
+
+        With PYTHONUNBUFFERED (or `python -u`) stdout is a raw file, whose write
+        may take only part of the data and say so, instead of raising: a pipe
+        whose reader goes away in the middle of a large write (an aggregate's
+        output, written at the end) takes what fits. The rest is written until
+        all is, or the write fails — BrokenPipeError, which ends the run quietly
+        (SPEC §6) wherever it happens.
+        """
+        while data:
+            written = self.out.write(data)
+            if written is None:
+                if not isinstance(self.out, io.RawIOBase):
+                    break  # a file-like object that does not count what it takes
+                import select
+                select.select([], [self.out], [])  # a raw, non-blocking stdout that is full
+                continue
+            data = data[written:]  # a copy, but only after a short write
         self.out.flush()
 
     # rejections ----------------------------------------------------------
