@@ -225,6 +225,8 @@ class Codegen:
                 self.open_source(stage, body, after if isinstance(after, ir.JoinLines) else None)
                 continue
             if isinstance(stage, ir.JoinLines):
+                # Read with the input (above), but a cut between ranges could still split an element.
+                self.note_order_dependence(stage)
                 continue
             if self.loop is None:
                 self.start_loop(body, P.list_([self.materialize()]))

@@ -343,21 +343,50 @@ def test_count_past_what_python_can_index_keeps_everything(tmp_path: Path, stage
 
 # Rejected records that span lines ---------------------------------------------------
 
-BUG_CSV_MULTILINE_REJECT = (
-    "BUG: a CSV record spanning lines (a quoted field with a newline) that is rejected is reported at its "
-    "last line and only that last physical line goes to --rejects: `printf 'id,n\\n1,\"a\\nb\",extra\\n' | "
-    "sl --rejects r 'parse csv | map .n'` writes `b\",extra` to r and says <stdin>:3; it should write "
-    "`1,\"a\\nb\",extra\\n` (the whole record, byte for byte) and say <stdin>:2")
+def why(tmp: Path, name: str) -> list[tuple[str, int, str]]:
+    """(file, line, stage) of each record of the `--rejects` companion `name.why`."""
+    records = [json.loads(line) for line in (tmp / f"{name}.why").read_text().splitlines()]
+    return [(rec["file"], rec["line"], rec["stage"]) for rec in records]
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_CSV_MULTILINE_REJECT)
-def test_rejected_multiline_csv_record_is_kept_whole(tmp_path: Path) -> None:
-    data = b'id,n\n1,"a\nb",extra\n2,x\n'
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n"])
+def test_rejected_multiline_csv_record_is_kept_whole(tmp_path: Path, eol: bytes) -> None:
+    # Reported at the line the record starts on, kept byte for byte, line ends and all.
+    data = b'id,n\n1,"a\nb",extra\n2,x\n'.replace(b"\n", eol)
     (tmp_path / "in.csv").write_bytes(data)
     r = ok(run(tmp_path, "--rejects", "rej.txt", "parse csv | map .n", "in.csv"))
     assert r.stdout == b"x\n"
-    assert "in.csv:2:" in r.stderr.decode()
-    assert (tmp_path / "rej.txt").read_bytes() == b'1,"a\nb",extra\n'
+    assert r.stderr.decode().splitlines()[:3] == [
+        rejected_head(1, 4), "  1 by `parse csv` (<program>:1:1)",
+        '    in.csv:2: expected 2 fields (as in the header), got 3: 1,"a\\nb",extra']
+    assert (tmp_path / "rej.txt").read_bytes() == b'1,"a\nb",extra\n'.replace(b"\n", eol)
+    assert why(tmp_path, "rej.txt") == [("in.csv", 2, "parse csv")]
+
+
+def test_rejected_multiline_csv_record_fed_back_is_rejected_the_same(tmp_path: Path) -> None:
+    data = b'id,n\r\n1,"a\r\n\r\nb",extra\r\n2,x\r\n3,"c\r\nd"\r\n'
+    (tmp_path / "in.csv").write_bytes(data)
+    ok(run(tmp_path, "--rejects", "rej1.txt", "parse csv | map int(.n)", "in.csv"))
+    (tmp_path / "again.csv").write_bytes(b"id,n\r\n" + (tmp_path / "rej1.txt").read_bytes())
+    ok(run(tmp_path, "--rejects", "rej2.txt", "parse csv | map int(.n)", "again.csv"))
+    assert (tmp_path / "rej1.txt").read_bytes() == (tmp_path / "rej2.txt").read_bytes() == (
+        b'1,"a\r\n\r\nb",extra\r\n2,x\r\n3,"c\r\nd"\r\n')
+    assert why(tmp_path, "rej1.txt") == [("in.csv", 2, "parse csv"), ("in.csv", 5, "map"), ("in.csv", 6, "map")]
+    assert why(tmp_path, "rej2.txt") == [("again.csv", 2, "parse csv"), ("again.csv", 5, "map"),
+                                         ("again.csv", 6, "map")]
+
+
+def test_unterminated_csv_record_is_kept_whole_under_its_own_file(tmp_path: Path) -> None:
+    # The open quote swallows the rest of its file: all of it is rejected, and
+    # reported under that file's name, not the next one's.
+    (tmp_path / "a.csv").write_bytes(b'id,n\r\n1,"open\r\n2,3\r\n')
+    (tmp_path / "b.csv").write_bytes(b"id,n\n4,5\n")
+    r = ok(run(tmp_path, "--rejects", "rej.txt", "parse csv | map .n", "a.csv", "b.csv"))
+    assert r.stdout == b"5\n"
+    assert r.stderr.decode().splitlines()[2] == (
+        '    a.csv:2: unterminated quoted field (the record starts at line 2): 1,"open\\n2,3')
+    assert (tmp_path / "rej.txt").read_bytes() == b'1,"open\r\n2,3\r\n'
+    assert why(tmp_path, "rej.txt") == [("a.csv", 2, "parse csv")]
 
 
 def test_rejected_joined_element_is_kept_whole(tmp_path: Path) -> None:
@@ -366,21 +395,31 @@ def test_rejected_joined_element_is_kept_whole(tmp_path: Path) -> None:
     r = ok(run(tmp_path, "--rejects", "rej.txt", r'join r"^\s" | map int(_)', "in.txt"))
     assert r.stdout == b"7\n"
     assert (tmp_path / "rej.txt").read_bytes() == b"start 1\n  cont a\n  cont b\nbad\n  cont c\n"
+    assert why(tmp_path, "rej.txt") == [("in.txt", 1, "map"), ("in.txt", 5, "map")]
 
 
-BUG_JOIN_CRLF_REJECT = (
-    "BUG: with CRLF line ends, a rejected `join` element keeps only its first physical line in --rejects "
-    "(Input.raw_line returns one raw line): `printf 'bad\\r\\n  cont\\r\\n' | sl --rejects r "
-    "'join r\"^\\s\" | map int(_)'` writes `bad\\r\\n`; it should write `bad\\r\\n  cont\\r\\n`")
-
-
-@pytest.mark.xfail(strict=True, reason=BUG_JOIN_CRLF_REJECT)
 def test_rejected_joined_element_with_crlf_is_kept_whole(tmp_path: Path) -> None:
     data = b"start 1\r\n  cont a\r\n  cont b\r\n7\r\nbad\r\n  cont c\r\n"
     (tmp_path / "in.txt").write_bytes(data)
     r = ok(run(tmp_path, "--rejects", "rej.txt", r'join r"^\s" | map int(_)', "in.txt"))
     assert r.stdout == b"7\n"
+    assert r.stderr.decode().splitlines()[2:4] == [
+        "    in.txt:1: cannot convert 'start 1\\n  cont a\\n  cont b' to int: start 1\\n  cont a\\n  cont b",
+        "    in.txt:5: cannot convert 'bad\\n  cont c' to int: bad\\n  cont c"]
     assert (tmp_path / "rej.txt").read_bytes() == b"start 1\r\n  cont a\r\n  cont b\r\nbad\r\n  cont c\r\n"
+    assert why(tmp_path, "rej.txt") == [("in.txt", 1, "map"), ("in.txt", 5, "map")]
+
+
+def test_rejected_joined_elements_across_chunks_and_files_are_kept_whole(tmp_path: Path) -> None:
+    # Elements that straddle a 64 KiB read, begin on LF lines and go on with CRLF
+    # ones, or end only when the next file begins: each kept as read, under its file.
+    long = b"bad a\n" + b"  cont\r\n" * 20_000  # 160 KB: more than one read
+    (tmp_path / "a.txt").write_bytes(b"1\n" + long + b"2\r\nbad b\r\n  last\r\n")
+    (tmp_path / "b.txt").write_bytes(b"bad c\n  cont\n3\n")
+    r = ok(run(tmp_path, "--rejects", "rej.txt", r'join r"^\s" | map int(_)', "a.txt", "b.txt"))
+    assert r.stdout == b"1\n2\n3\n"
+    assert (tmp_path / "rej.txt").read_bytes() == long + b"bad b\r\n  last\r\nbad c\n  cont\n"
+    assert why(tmp_path, "rej.txt") == [("a.txt", 2, "map"), ("a.txt", 20_004, "map"), ("b.txt", 1, "map")]
 
 
 BUG_CRLF_REJECTS_SLOW = (

@@ -123,3 +123,17 @@ def test_rejects_file_under_j2_is_what_one_process_writes(tmp_path):
                      rejects.read_bytes(), (tmp_path / f"rejects-{jobs}.why").read_bytes()))
     assert runs[0] == runs[1]
     assert runs[0][1] == b"x\t2999\nx\t2998\n"
+
+
+def test_join_is_not_cut_between_workers(tmp_path):
+    # A cut between ranges may fall among continuation lines; an element split
+    # there would be two (one of them rejected): `join` runs in one process.
+    body = b"".join(b"bad %d\r\n" % i + b"  cont\r\n" * 30 + b"%d\n" % i for i in range(40))
+    (tmp_path / "in.txt").write_bytes(body)
+    env = dict(os.environ, NO_COLOR="1", SL_JOBS_MIN_RANGE="64")
+    program = r'join r"^\s" | map int(_)'
+    one = sl([program, str(tmp_path / "in.txt")], env)
+    two = sl(["-j", "2", program, str(tmp_path / "in.txt")], env)
+    assert one.stdout == b"".join(b"%d\n" % i for i in range(40))
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+    assert one.stderr.decode().startswith("sl: 40 of 1280 input lines rejected\n")

@@ -103,12 +103,47 @@ def _ready(stream: Any) -> bool:
         return True
 
 
+# An element that was read as several lines (a `join`, a CSV record with a line
+# break in a quoted field), as its rejection must report and keep it:
+# (at, name, first, before, raw, lo, hi). `at` is the line number the rejection
+# handler knows the element by (for CSV, the record's last line), `name` the
+# file it came from, `first` its first line. Its lines exactly as read, CRs
+# kept, are `before`, then lines lo..hi-1 of `raw`, the text of the chunk it
+# ended in as read (None when `before` is all of it): they are cut from that
+# text only if the element is rejected.
+# The stage that assembles such an element sets it as its source's `whole`;
+# `Run.reject` looks at it only when an element is rejected, so one-line
+# elements cost nothing. A tuple: one is made for every such element, and a
+# class instance costs ten times as much to make.
+if TYPE_CHECKING:
+    Whole = tuple[int, str, int, list[str], str | None, int, int]
+
+
+def whole_text(whole: Whole) -> str:
+    """The lines of a `Whole` element as read, joined by newlines."""
+    _, _, _, before, raw, lo, hi = whole
+    return "\n".join(before if raw is None else before + split_lines(raw)[lo:hi])
+
+
+_split: tuple[str, list[str]] = ("", [""])
+
+
+def split_lines(text: str) -> list[str]:
+    """`text.split("\\n")`, kept for the next call with the same text: the rejected
+    lines of a chunk are all cut from one split of it."""
+    global _split
+    if _split[0] is not text:
+        _split = (text, text.split("\n"))
+    return _split[1]
+
+
 class Input:
     """Chunks of lines (lists of str, without line ends) from files or stdin.
     With `keep_newlines`, lines may end with their `\n` (not a `\r\n`).
 
     While a chunk is being processed, `name` is its file and `start` the
-    number of its first line in that file.
+    number of its first line in that file; `whole` is set by a stage that
+    makes one element of several lines (see `Whole` above).
     """
 
     def __init__(self, paths: list[str], flush: Callable[[], None], report: Callable[[str], None]):
@@ -123,7 +158,7 @@ class Input:
         self.mtime: float | None = None
         self.failed = False
         self._raw: str | None = None
-        self._raw_lines: tuple[str, list[str]] | None = None
+        self.whole: Whole | None = None
         # Called when stdin has nothing ready, just before the read that waits for it.
         self.idle: Callable[[], None] | None = None
         # Set for a program that reads each line only through `re.fullmatch`
@@ -150,6 +185,7 @@ class Input:
                 continue
             self.name = "-" if path == "-" else path
             self.file_no += 1
+            self.whole = None
             try:
                 self.mtime = None if path == "-" else os.stat(path).st_mtime
             except OSError:
@@ -255,6 +291,7 @@ class Input:
                 continue
             self.name = path
             self.file_no += 1
+            self.whole = None
             self.mtime = None
             self.positions[path] = (offset, line_no)
             rest = b""
@@ -295,12 +332,27 @@ class Input:
         lines.pop()
         return lines
 
+    def raw_lines(self) -> list[str] | None:
+        """The current chunk's lines exactly as read (CRs kept), then an empty string
+        (what follows the last newline); None when the chunk had no CR, its lines being
+        that already. Split once per chunk, when first asked for."""
+        return None if self._raw is None else split_lines(self._raw)
+
+    def raw_chunk(self) -> str | None:
+        """The current chunk's text as read, or None when it had no CR (it is its lines)."""
+        return self._raw
+
+    def raw_tail(self, k: int) -> list[str] | None:
+        """The current chunk's last `k` lines as read, or None as for `raw_lines`;
+        costs what those lines are long, not what the chunk is."""
+        if self._raw is None:
+            return None
+        if k <= 0:
+            return []
+        return self._raw.rsplit("\n", k + 1)[-k - 1:-1]
+
     def raw_line(self, n: int, line: str) -> bytes:
         """Line `n` of the current chunk exactly as it was read (with its CR, if any)."""
-        if self._raw is not None:
-            if self._raw_lines is None or self._raw_lines[0] is not self._raw:
-                self._raw_lines = (self._raw, self._raw.split("\n"))
-            raw = self._raw_lines[1][n - self.start]
-        else:
-            raw = line
+        raws = self.raw_lines()
+        raw = line if raws is None else raws[n - self.start]
         return raw.encode("utf-8", "surrogateescape")

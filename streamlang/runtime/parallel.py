@@ -257,8 +257,7 @@ def finish_parallel(run: Any, info: dict[str, Any], rt: Any, results: list[dict[
             if header is not None and r["index"] > 0 and data.startswith(header.encode() + b"\n"):
                 data = data[len(header) + 1:]  # the header is written once, by the first part
             rt.flush()
-            rt.out.write(data)
-        rt.out.flush()
+            rt.put(data)
         return
     rt.merged = merge_groups([r["groups"] for r in results], info["ops"], rt.memory)
     run(None, rt)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..formats.delimited import CsvReader, header_fields, parse_tsv
 from ..formats.jsonl import SKIP, parse_json
 from ..formats.logfmt import parse_logfmt
 from ..formats.syslog import parse_syslog, syslog_year_for
 from .core import Reject
+from .inputs import whole_text
+
+if TYPE_CHECKING:
+    from .inputs import Whole
 
 __all__ = ["SKIP", "parse_json", "parse_logfmt", "Syslog", "Delimited", "field", "join_lines"]
 
@@ -72,7 +76,8 @@ class Delimited:
 
     A CSV record may span several lines (a quoted field with newlines in it):
     `feed` returns None until the record is complete, and `start_line` is the
-    line it began on.
+    line it began on. Such a record's lines as read go to the source's `whole`,
+    so that a rejection reports its first line and keeps all of it.
     """
 
     def __init__(self, rt: Any, src: Any, kind: str, site: int = 0):
@@ -85,6 +90,7 @@ class Delimited:
         self.reader = CsvReader(",") if kind == "csv" else None
         self.start_line = 0
         self.open_at: tuple[str, int, str] | None = None
+        self.held: list[str] = []  # the lines of a record still open, as read
 
     def feed(self, n: int, line: str) -> dict[str, str] | None:
         if self.src.file_no != self.file_no:
@@ -99,8 +105,13 @@ class Delimited:
                 self.open_at = (self.src.name, n, line)
             fields = self.reader.feed(line)  # type: ignore[assignment]
             if fields is None:
+                # Kept now: by the time the record ends, this line's chunk may be gone.
+                self.held.append(raw_text(self.src, n, line))
                 return None
             self.start_line = self.open_at[1]
+            if self.held:
+                self.held.append(raw_text(self.src, n, line))
+                self._hold(n)
             self.open_at = None
             if not fields:
                 return None  # an empty line is no record
@@ -114,10 +125,18 @@ class Delimited:
             raise Reject(f"expected {len(self.header)} fields (as in the header), got {len(fields)}")
         return dict(zip(self.header, fields))
 
+    def _hold(self, n: int) -> None:
+        """The record read so far, known to a rejection by line `n`, as the source's `whole`."""
+        assert self.open_at is not None
+        name, first, _ = self.open_at
+        self.src.whole = (n, name, first, self.held, None, 0, 0)
+        self.held = []
+
     def close(self) -> None:
-        """A quoted field still open when its file ends: that record is rejected."""
+        """A quoted field still open when its file ends: that record is rejected, all its lines."""
         if self.reader is not None and self.open_at is not None:
-            name, n, line = self.open_at
+            n, line = self.open_at[1], self.open_at[2]
+            self._hold(n)
             self.open_at = None
             self.reader = CsvReader(",")
             self.rt.reject(Reject(f"unterminated quoted field (the record starts at line {n})"), n, line,
@@ -141,7 +160,10 @@ _CONTINUATION_CACHE: dict[str, re.Pattern[str]] = {}
 class JoinedInput:
     """Input whose continuation lines (those matching a regex) are joined to the
     line before them with a newline: a stack trace becomes one element. Each
-    element's line number is that of its first line."""
+    element's line number is that of its first line. An element that `raw_line`
+    cannot find in the current chunk (of several lines, or begun in an earlier
+    chunk) has its lines as read (a CRLF file's CRs kept) in the source's
+    `whole`, for `--rejects`."""
 
     def __init__(self, src: Any, pattern: str):
         self.src = src
@@ -151,31 +173,77 @@ class JoinedInput:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.src, name)
 
+    # What `Run.reject` reads is the underlying input's, whoever sets it (`parse csv` after `join`).
+    @property
+    def whole(self) -> Whole | None:
+        return self.src.whole  # type: ignore[no-any-return]
+
+    @whole.setter
+    def whole(self, value: Whole | None) -> None:
+        self.src.whole = value
+
     def __iter__(self) -> Any:
         pending: list[str] = []
+        # The lines of `pending` read in earlier chunks, as read: its raw text, should it be
+        # rejected, once those chunks are gone.
+        carried: list[str] = []
         first = 1
+        name = self.src.name
         file_no = None
         search = self.rx.search
+        # An `Input` keeps its chunk as read; an in-memory source's lines are that already.
+        raw_chunk = getattr(self.src, "raw_chunk", None)
+        raw_tail = getattr(self.src, "raw_tail", None)
         for chunk in self.src:
             base = self.src.start
             if file_no != self.src.file_no:
                 if pending:
-                    self.start = first
-                    yield ["\n".join(pending)]
-                    pending = []
+                    yield self._whole(pending, carried, name, first)
+                    pending, carried = [], []
                 file_no = self.src.file_no
+                name = self.src.name
             for i, line in enumerate(chunk):
                 if pending and search(line):
                     pending.append(line)
                     continue
                 if pending:
-                    self.start = first
-                    yield ["\n".join(pending)]
+                    if len(pending) == 1 and not carried:
+                        # One line of this chunk: `raw_line` finds it as it is.
+                        self.start = first
+                        yield pending
+                    else:
+                        lo = first - base if first > base else 0
+                        raw = None if raw_chunk is None else raw_chunk()
+                        if raw is None:
+                            # No CR in this chunk: its lines are as read.
+                            carried = pending if not carried else carried + chunk[lo:i]
+                        self.start = first
+                        self.src.whole = (first, name, first, carried, raw, lo, i)
+                        yield ["\n".join(pending)]
+                        carried = []
                 pending = [line]
                 first = base + i
+            if pending:
+                # Before the next read replaces this chunk (its last lines only: no split of it).
+                lo = max(first - base, 0)
+                tail = None if raw_tail is None else raw_tail(len(chunk) - lo)
+                carried += chunk[lo:] if tail is None else tail
         if pending:
-            self.start = first
-            yield ["\n".join(pending)]
+            yield self._whole(pending, carried, name, first)
+
+    def _whole(self, pending: list[str], as_read: list[str], name: str, first: int) -> list[str]:
+        """The one-element chunk of `pending` joined, its lines as read set as the source's `whole`."""
+        self.start = first
+        self.src.whole = (first, name, first, as_read, None, 0, 0)
+        return ["\n".join(pending)]
+
+
+def raw_text(src: Any, n: int, line: str) -> str:
+    """Element `line`, numbered `n`, of the chunk being read, as it was read."""
+    whole = getattr(src, "whole", None)
+    if whole is not None and whole[0] == n:
+        return whole_text(whole)
+    return src.raw_line(n, line).decode("utf-8", "surrogateescape")  # type: ignore[no-any-return]
 
 
 def join_lines(src: Any, pattern: str) -> JoinedInput:

@@ -1,13 +1,14 @@
 """One run of a compiled program: output, rejections and their report (SPEC §7)."""
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
 from collections.abc import Callable
 
 from .core import Reject
-from .inputs import Input
+from .inputs import Input, whole_text
 
 # `typing` costs 20 ms to import; a one-liner's start-up goes without it.
 TYPE_CHECKING = False
@@ -160,16 +161,14 @@ class Run:
         shown = [line[:width] for line in lines[:max(1, height)]]
         text = self._clear_text() + "".join(line + "\x1b[K\n" for line in shown)
         self._drawn = len(shown)
-        self.out.write(text.encode("utf-8", "replace"))
-        self.out.flush()
+        self.put(text.encode("utf-8", "replace"))
 
     def _clear_text(self) -> str:
         return f"\x1b[{self._drawn}F\x1b[J" if self._drawn else ""
 
     def _clear_live(self) -> None:
         if self._drawn:
-            self.out.write(self._clear_text().encode())
-            self.out.flush()
+            self.put(self._clear_text().encode())
             self._drawn = 0
 
     def report_io(self, message: str) -> None:
@@ -212,7 +211,27 @@ class Run:
             data = text.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:
             data = text.encode("utf-8", "replace")
-        self.out.write(data)
+        self.put(data)
+
+    def put(self, data: bytes) -> None:
+        """Write `data` to the output, all of it: every byte of output goes through here.
+
+        With PYTHONUNBUFFERED (or `python -u`) stdout is a raw file, whose write
+        may take only part of the data and say so, instead of raising: a pipe
+        whose reader goes away in the middle of a large write (an aggregate's
+        output, written at the end) takes what fits. The rest is written until
+        all is, or the write fails — BrokenPipeError, which ends the run quietly
+        (SPEC §6) wherever it happens.
+        """
+        while data:
+            written = self.out.write(data)
+            if written is None:
+                if not isinstance(self.out, io.RawIOBase):
+                    break  # a file-like object that does not count what it takes
+                import select
+                select.select([], [self.out], [])  # a raw, non-blocking stdout that is full
+                continue
+            data = data[written:]  # a copy, but only after a short write
         self.out.flush()
 
     # rejections ----------------------------------------------------------
@@ -228,7 +247,16 @@ class Run:
             site = self.site_of(e)
         reason = reason_of(e)
         src = self.current
-        where = f"{src.name if src and src.name != '-' else '<stdin>'}:{n}" if n is not None else "(after grouping)"
+        name = src.name if src is not None else "-"
+        raw: bytes | None = None
+        whole = getattr(src, "whole", None) if n is not None else None
+        if whole is not None and whole[0] == n:
+            # An element read as several lines: reported at its first, kept whole.
+            _, name, n = whole[:3]
+            text = whole_text(whole)
+            raw = text.encode("utf-8", "surrogateescape")
+            line = (text + "\n").replace("\r\n", "\n")[:-1]  # shown as one-line elements are, without CRs
+        where = f"{name if name != '-' else '<stdin>'}:{n}" if n is not None else "(after grouping)"
         self.total_rejected += 1
         if n is None:
             self.elements_rejected += 1
@@ -243,8 +271,8 @@ class Run:
             shown = f": {shorten(line)}" if line is not None else ""
             stats.examples.append(f"{where}: {reason}{shown}")
         if self.rejects_file is not None and n is not None and line is not None and src is not None:
-            self.rejects_file.write(src.raw_line(n, line) + b"\n")
-            record = {"file": src.name, "line": n, "stage": stage.name if stage else None,
+            self.rejects_file.write((src.raw_line(n, line) if raw is None else raw) + b"\n")
+            record = {"file": name, "line": n, "stage": stage.name if stage else None,
                       "at": stage.location if stage else None, "reason": reason}
             self.why_file.write(json.dumps(record, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
 
