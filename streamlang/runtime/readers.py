@@ -71,6 +71,20 @@ class Syslog:
         return rec
 
 
+class _Elements:
+    """What `parse csv|tsv` reads after a `sort`, a `tail` or a grouping: elements
+    that come from no file, one stream whose first record is the header."""
+
+    file_no = 0
+    name = "-"
+
+    def __init__(self) -> None:
+        self.whole: tuple | None = None
+
+    def raw_line(self, n: int, line: str) -> bytes:
+        return line.encode("utf-8", "surrogateescape")
+
+
 class Delimited:
     """CSV or TSV records as dicts keyed by the header (the first record of each file).
 
@@ -83,7 +97,7 @@ class Delimited:
     def __init__(self, rt: Any, src: Any, kind: str, site: int = 0):
         self.rt = rt
         self.site = site
-        self.src = src
+        self.src = src if src is not None else _Elements()
         self.kind = kind
         self.file_no = -1
         self.header: list[str] | None = None
