@@ -923,6 +923,8 @@ class Checker:
             return e
         if t == DYN:
             return ir.Convert(want, e.span, e)
+        if join(t, want) == want:
+            return e  # an `int` or a `null` where an `int?` is wanted, a `[int]` for a `[int?]`
         self.type_error(e.span, f"expected {what} of type {show(want)}, but this is {show(t)}", None, t)
 
     # expressions -----------------------------------------------------------
