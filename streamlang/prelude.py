@@ -389,7 +389,8 @@ _APACHE_LINE = ('127.0.0.1 - - [17/May/2015:10:05:03 +0000] "GET /index.html HTT
                 '"-" "curl/8.0"\n')
 
 FORMATS: dict[str, FormatDoc] = {f.name: f for f in [
-    FormatDoc("apache", _COMBINED, "The Apache/nginx combined log format (`-` is null).",
+    FormatDoc("apache", _COMBINED, "The Apache/nginx combined log format (`-` is null). Fields are "
+                                   "separated by single spaces: a raw tab inside a field is part of it.",
               _ex("parse apache | select .ip, .status, .bytes", _APACHE_LINE, "127.0.0.1\t200\t1234\n")),
     FormatDoc("combined", _COMBINED, "Another name for `apache`.",
               _ex("parse combined | map .path", _APACHE_LINE, "/index.html\n")),
@@ -418,7 +419,8 @@ FORMATS.update({f.name: f for f in [
               _ex("parse json | map .user.id + 1", '{"user": {"id": 123456789012345678901}}\n',
                   "123456789012345678902\n")),
     FormatDoc("csv", (), "CSV (RFC 4180, quoted fields may span lines) with its header as the first record "
-                         "of each file; `dyn` records, or typed fields with `as`.",
+                         "of each file (after a `sort` or a grouping, the first element); `dyn` records, or typed "
+                         "fields with `as`.",
               _ex("parse csv as {name: str, n: int} | map .n * 2", "name,n\nx,21\n", "42\n")),
     FormatDoc("tsv", (), "Tab-separated values (with `\\t \\n \\r \\\\` escapes) and a header line.",
               _ex("parse tsv | map .b", "a\tb\n1\t2\n", "2\n")),
