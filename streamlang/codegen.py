@@ -690,15 +690,8 @@ class Codegen:
         # Keep at most about 2n rows: sorting and cutting a prefix keeps exactly
         # what `sort | take n` would, in memory for n rows only.
         acc = self.fresh("rows")
-        before: list[ast.stmt] = []
-        if isinstance(stage.count, ir.Const):
-            n: ast.expr = P.const(stage.count.value)
-        else:
-            # Computed once, before any input: the count is needed even when no element comes.
-            in_loop, self.block = self.block, before
-            n = P.name(self.fresh("n"))
-            self.emit(P.assign(n.id, self.expr(stage.count)))  # type: ignore[attr-defined]
-            self.block = in_loop
+        # A literal, or a global the checker computes once before any input.
+        n = self.expr(stage.count)
         key = self.expr(stage.key.expr)
         self.emit(P.expr_stmt(P.method(P.name(acc), "append", P.tuple_([key, self.materialize()]))))
         trim = P.call(self.runtime("core", "top_trim"), P.name(acc), n, P.const(stage.key.desc))
@@ -711,7 +704,7 @@ class Codegen:
         # `-j`: each part's rows, concatenated in input order, trim to what one pass keeps
         # (the trim is a stable sort, so equal keys stay in input order).
         self.barrier_state, self.merge_ops = acc, ["top"]
-        self.close_loop(body, before + [P.assign(acc, P.list_([]))], after, results, stage.info.out)
+        self.close_loop(body, [P.assign(acc, P.list_([]))], after, results, stage.info.out)
 
     def write_files(self, stage: ir.WriteFiles, body: list[ast.stmt]) -> None:
         from .codegen_write import header_line, row_text

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,7 @@ class Compiled:
     @property
     def python_source(self) -> str:
         """The generated module as Python source (`sl --emit python`)."""
-        return ast.unparse(_PrintableFStrings().visit(self.module))
+        return ast.unparse(_PrintableFStrings().visit(copy.deepcopy(self.module)))
 
     def run_sites(self) -> list[Site]:
         return [Site(s.name, self.source.location(s.span), stage_text(self.source, s), (s.span.start, s.span.end))
@@ -45,9 +46,8 @@ class _PrintableFStrings(ast.NodeTransformer):
 
     On Python 3.11 ast.unparse cannot print such an f-string when the string
     needs a backslash (a no-break space, `\\n`) or holds both kinds of triple
-    quotes: it raises ValueError or prints code that does not parse. The
-    module is rewritten in place, after compile() made the code that runs
-    from it: that code keeps its f-strings."""
+    quotes: it raises ValueError or prints code that does not parse. Only
+    the printed copy is rewritten: the code that runs keeps its f-strings."""
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.expr:
         self.generic_visit(node)
