@@ -241,9 +241,7 @@ class Input:
                 if not self.keep_newlines:
                     lines = [line[:-1] for line in lines]
             first = False
-            self.start = line_no
-            line_no += len(lines)
-            self.lines_read += len(lines)
+            line_no = self._number(lines, line_no)
             yield lines
 
     def _stream_chunks(self, stream: Any, path: str) -> Iterator[list[str]]:
@@ -270,14 +268,11 @@ class Input:
             rest = text[cut + 1:]
             lines = self._lines(text[:cut + 1], first)
             first = False
-            self.start = line_no
-            line_no += len(lines)
-            self.lines_read += len(lines)
+            line_no = self._number(lines, line_no)
             yield lines
         if text:
             lines = self._lines(text + "\n", first)
-            self.start = line_no
-            self.lines_read += len(lines)
+            self._number(lines, line_no)
             yield lines
 
     def _tracked(self) -> Iterator[list[str]]:
@@ -312,13 +307,18 @@ class Input:
                         continue
                     rest = data[cut + 1:]
                     lines = self._lines(data[:cut + 1].decode("utf-8", "surrogateescape"), offset == 0)
-                    self.start = line_no
-                    line_no += len(lines)
-                    self.lines_read += len(lines)
+                    line_no = self._number(lines, line_no)
                     offset += cut + 1
                     yield lines
                     # Only once the chunk's lines have gone through the whole program.
                     self.positions[path] = (offset, line_no)
+
+    def _number(self, lines: list[str], line_no: int) -> int:
+        """Make `lines` the current chunk, its first line numbered `line_no`;
+        the number of the line after it."""
+        self.start = line_no
+        self.lines_read += len(lines)
+        return line_no + len(lines)
 
     def _lines(self, text: str, first: bool) -> list[str]:
         if first and text.startswith("\ufeff"):
