@@ -51,6 +51,22 @@ def test_the_quick_apache_regex_agrees_with_the_full_one(line):
             assert fast.groups() == full.groups(), line
 
 
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(apache_lines(), st.sampled_from(real_lines),
+                 st.text(alphabet=' "[]-0123456789aGET/\\\n', max_size=60)))
+def test_the_quick_regex_matches_as_its_backtracking_form_would(line):
+    # Its possessive repeats (`++`, `*+`) never give up what they took; the
+    # same regex with ordinary repeats must agree on every line, matched or not.
+    for name in ("apache", "common"):
+        fast = FORMATS[name].fast
+        assert fast is not None and "++" in fast
+        greedy = fast.replace("++", "+").replace("*+", "*")
+        for tail in ("", r"\n?"):
+            a = re.compile(fast + tail).fullmatch(line)
+            b = re.compile(greedy + tail).fullmatch(line)
+            assert (a and a.groups()) == (b and b.groups()), (name, line)
+
 @settings(max_examples=300, deadline=None)
 @given(apache_time)
 def test_apache_time_fast_parse_agrees_with_strptime(text):
