@@ -18,6 +18,7 @@ from . import ir
 from . import syntax as S
 from .errors import CompileError, Diagnostic, UsageError, did_you_mean
 from .formats import regex_formats
+from .parser import MAX_DEPTH
 from .prelude import AGGREGATES, FORMATS, FUNCTIONS, PERCENTILE_SHORTHANDS, STAGES, Function
 from .source import Source, Span
 from .typesys import (
@@ -41,6 +42,7 @@ from .typesys import (
     TVar,
     Type,
     bind,
+    depth,
     has_var,
     join,
     nullable,
@@ -144,6 +146,16 @@ class Checker:
     def fail(self, span: Span, message: str, hint: str | None = None) -> NoReturn:
         raise CompileError([Diagnostic(self.source, span, message, hint)])
 
+    def check_depth(self, t: Type, span: Span, what: str,
+                    hint: str = "keep fewer levels: take the fields you need (`.a.b`, `select`) "
+                                "instead of wrapping the whole value again") -> None:
+        """Types nest no deeper than expressions may (parser.MAX_DEPTH): a chain of
+        `let`s or stages, each wrapping the last value in a record or list, can
+        build one level at a time what no single expression may write, and the
+        code that prints or writes such a value recurses once per level."""
+        if depth(t) > MAX_DEPTH:
+            self.fail(span, f"{what} is nested too deeply (more than {MAX_DEPTH} levels)", hint)
+
     def type_error(self, span: Span, message: str, hint: str | None, *types: Type) -> NoReturn:
         tentative = any(has_var(t) for t in types)
         raise CompileError([Diagnostic(self.source, span, message, hint, tentative)])
@@ -158,7 +170,10 @@ class Checker:
                 case S.Let():
                     self.check_let(stmt, scope)
                 case S.TypeDecl():
-                    scope.names[stmt.name] = TypeEntry(self.resolve_type(stmt.type, scope))
+                    declared = self.resolve_type(stmt.type, scope)
+                    self.check_depth(declared, stmt.type.span, f"type `{stmt.name}`",
+                                     "a value may nest records, lists and `?` at most that deep")
+                    scope.names[stmt.name] = TypeEntry(declared)
                 case S.Pipeline():
                     main = stmt
         for name in self.overrides:
@@ -178,6 +193,7 @@ class Checker:
             if entry is None or isinstance(entry, (FuncEntry, LambdaEntry)) and not (
                     isinstance(entry, FuncEntry) and entry.uses_elem):
                 value = self.check_expr(first.expr, scope, None)
+                self.check_depth(value.type, first.expr.span, "the type of this value")
                 return ir.Program(self.globals, [], value.type, value, self.bindings)
         stages, elem = self.check_pipeline(main.stages, scope, None, main=True)
         return ir.Program(self.globals, stages, StreamT(elem), None, self.bindings)
@@ -189,7 +205,7 @@ class Checker:
             expr = single.expr
             if let.params:
                 scope.names[let.name] = FuncEntry(let.name, let.params, expr, scope)
-                self.describe(let.name, scope)
+                self.describe(let.name, scope, let.name_span)
                 return
             entry = self.callable_entry(expr, scope)
             if isinstance(entry, (StageEntry, StreamEntry)) and not isinstance(expr, S.Apply):
@@ -198,18 +214,18 @@ class Checker:
             if isinstance(entry, StageEntry) or isinstance(expr, S.Apply) and entry is not None \
                     and not isinstance(entry, (FuncEntry, LambdaEntry)):
                 scope.names[let.name] = StageEntry(let.name, (), body, scope)
-                self.describe(let.name, scope)
+                self.describe(let.name, scope, let.name_span)
                 return
             if isinstance(expr, S.Lambda):
                 scope.names[let.name] = LambdaEntry(expr, scope)
-                self.describe(let.name, scope)
+                self.describe(let.name, scope, let.name_span)
                 return
             if isinstance(entry, (FuncEntry, LambdaEntry)) and isinstance(expr, S.Var):
                 scope.names[let.name] = entry
                 return
             if mentions_elem(expr):
                 scope.names[let.name] = FuncEntry(let.name, (), expr, scope, uses_elem=True)
-                self.describe(let.name, scope)
+                self.describe(let.name, scope, let.name_span)
                 return
             self.bind_value(let, expr, scope)
             return
@@ -218,13 +234,14 @@ class Checker:
             if let.params:
                 self.fail(let.name_span, f"`{let.name}` is a stream and cannot take parameters")
             scope.names[let.name] = StreamEntry(let.name, body, scope)
-            self.describe(let.name, scope)
+            self.describe(let.name, scope, let.name_span)
             return
         scope.names[let.name] = StageEntry(let.name, let.params, body, scope)
-        self.describe(let.name, scope)
+        self.describe(let.name, scope, let.name_span)
 
     def bind_value(self, let: S.Let, expr: S.Expr, scope: Scope) -> None:
         value = self.check_expr(expr, scope, None)
+        self.check_depth(value.type, expr.span, "the type of this value")
         if let.name in self.overrides:
             self.used_overrides.add(let.name)
             value = ir.Const(value.type, value.span,
@@ -234,11 +251,13 @@ class Checker:
         scope.names[let.name] = ValueEntry(ir.GlobalRef(value.type, let.name_span, gid))
         self.bindings[let.name] = show(value.type)
 
-    def describe(self, name: str, scope: Scope) -> None:
+    def describe(self, name: str, scope: Scope, span: Span) -> None:
         """Check a function, stage or stream binding on its own, before any use, so
         that its errors are reported and the toplevel can show its type."""
         entry = scope.names[name]
         t = self.generic_type(entry)
+        if t is not None:
+            self.check_depth(t, span, f"the type of `{name}`")
         kind = {FuncEntry: "function", LambdaEntry: "function", StageEntry: "stage", StreamEntry: "stream"}
         self.bindings[name] = show(t) if t is not None else kind.get(type(entry), "value")
 
@@ -329,6 +348,7 @@ class Checker:
             if out and isinstance(out[-1], ir.Write) and out[-1].format == "table":
                 self.fail(stage.span, "`table` must be the last stage")
             new, elem = self.check_stage(stage, scope, elem)
+            self.check_depth(elem, stage.span, "the type of this stage's elements")
             out.extend(new)
         return out, elem
 

@@ -210,6 +210,49 @@ def join(a: Type, b: Type) -> Type | None:
     return optional(inner) if opt else inner
 
 
+def _parts(t: Type) -> list[Type]:
+    match t:
+        case ListT(e) | Opt(e) | StreamT(e):
+            return [e]
+        case Record(fs):
+            return [ft for _, ft in fs]
+        case StageT(a, b):
+            return [a, b]
+        case FnT(ps, r):
+            return [*ps, r]
+        case TVar(_, ref, fs):
+            return [ref] if ref is not None else list(fs.values())
+    return []
+
+
+def depth(t: Type) -> int:
+    """How many levels a value of type `t` nests: 0 for `int`, 1 for `[int]`,
+    `int?` or `{a: int}`, 2 for `{a: [int]}`. A function, stage or stream
+    type counts as the deepest of its parts, a type variable as what it
+    stands for.
+
+    Iterative, and memoised by identity: a type built by repeated wrapping
+    can be deeper than Python's recursion limit, and one that shares its
+    parts (`{a = x, b = x}`, again and again) is far larger written out
+    than in memory."""
+    known: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Type, bool]] = [(t, False)]
+    while stack:
+        node, ready = stack.pop()
+        key = id(node)
+        if ready:
+            parts = _parts(node)
+            below = max((known.get(id(p), 0) for p in parts), default=0)
+            known[key] = below + 1 if parts and isinstance(node, (ListT, Record, Opt)) else below
+            open_.discard(key)
+        elif key not in known and key not in open_:
+            open_.add(key)  # a part that leads back here counts as nothing more
+            stack.append((node, True))
+            stack.extend((p, False) for p in _parts(node))
+    return known[id(t)]
+
+
 def show(t: Type, names: dict[int, str] | None = None) -> str:
     """The type as the user writes it: `{ip: str, status: int?}`, `stage<str, [str]>`."""
     names = {} if names is None else names

@@ -654,6 +654,69 @@ def test_fstring_expressions_count_from_the_depth_of_the_fstring() -> None:
         f"<program>:1:{col}: error: {TOO_DEEP}", "  |", f"1 | {text}", caret_line(col), EXPR_HINT])
 
 
+# A type grows one level per `let` or stage that wraps the value before it, so
+# no single expression is deep, yet the value is: the checker measures types too.
+WRAP_HINT = ("  = hint: keep fewer levels: take the fields you need (`.a.b`, `select`) "
+             "instead of wrapping the whole value again")
+
+
+def let_chain(levels: int) -> str:
+    """`let a1 = {a = 1}` ... `let aN = {a = a(N-1)}`, then `map aN`."""
+    lets = ["let a1 = {a = 1}"] + [f"let a{i} = {{a = a{i - 1}}}" for i in range(2, levels + 1)]
+    return "\n".join([*lets, f"map a{levels}"])
+
+
+def stage_chain(levels: int) -> str:
+    return "map {a = 1}" + " | map {a = _}" * (levels - 1)
+
+
+# g1 wraps four times, g2 sixteen, g3 sixty-four.
+COMPOSED = "\n".join(["let f x = {a = x}", "let g1 x = f(f(f(f(x))))", "let g2 x = g1(g1(g1(g1(x))))",
+                      "let g3 x = g2(g2(g2(g2(x))))"])
+
+
+def test_a_let_chain_one_level_too_deep_points_at_the_value() -> None:
+    text = let_chain(MAX_DEPTH + 1)
+    line = f"let a{MAX_DEPTH + 1} = {{a = a{MAX_DEPTH}}}"
+    assert deep_diagnostic(text) == "\n".join([
+        f"<program>:{MAX_DEPTH + 1}:11: error: the type of this value is nested too deeply "
+        f"(more than {MAX_DEPTH} levels)", "   |", f"{MAX_DEPTH + 1} | {line}", "   |" + " " * 11 + "^" * 9,
+        " " + WRAP_HINT])  # the gutter is as wide as the line number
+
+
+def test_a_stage_chain_one_level_too_deep_points_at_the_stage() -> None:
+    text = stage_chain(MAX_DEPTH + 1)
+    col = len(stage_chain(MAX_DEPTH)) + 4
+    assert deep_diagnostic(text) == "\n".join([
+        f"<program>:1:{col}: error: the type of this stage's elements is nested too deeply "
+        f"(more than {MAX_DEPTH} levels)", "  |", f"1 | {text}", caret_line(col, len("map {a = _}")), WRAP_HINT])
+
+
+def test_a_chain_of_type_declarations_one_level_too_deep_points_at_the_type() -> None:
+    decls = ["type T1 = {a: int}"] + [f"type T{i} = {{a: T{i - 1}}}" for i in range(2, MAX_DEPTH + 2)]
+    text = "\n".join([*decls, "map _"])
+    n = MAX_DEPTH + 1
+    assert deep_diagnostic(text) == "\n".join([
+        f"<program>:{n}:12: error: type `T{n}` is nested too deeply (more than {MAX_DEPTH} levels)", "   |",
+        f"{n} | type T{n} = {{a: T{n - 1}}}", "   |" + " " * 12 + "^" * 8,
+        "   = hint: a value may nest records, lists and `?` at most that deep"])
+
+
+def test_a_function_whose_result_is_too_deep_points_at_its_name() -> None:
+    text = COMPOSED + "\nlet g4 x = g3(f(x))\nmap _"
+    assert deep_diagnostic(text) == "\n".join([
+        f"<program>:5:5: error: the type of `g4` is nested too deeply (more than {MAX_DEPTH} levels)", "  |",
+        "5 | let g4 x = g3(f(x))", caret_line(5, 2), WRAP_HINT])
+
+
+def test_a_type_too_deep_from_the_command_line_is_a_diagnostic_not_a_crash() -> None:
+    for text in (let_chain(400), stage_chain(400), COMPOSED + "\nmap g3(g3(1))"):
+        r = sl(text)
+        assert (r.returncode, r.stdout) == (2, ""), text
+        assert f"is nested too deeply (more than {MAX_DEPTH} levels)" in r.stderr
+        assert "Traceback" not in r.stderr
+
+
 def sl(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_COLOR="1")
     return subprocess.run([str(Path(sys.executable).parent / "sl"), *args], input="a,b\n", capture_output=True,
@@ -686,6 +749,10 @@ AT_THE_LIMIT = {
     "let f (x: " + nested("[", "]", "int", MAX_DEPTH - 1) + ") = x\nmap _": "a,b",
     'split ";" as ' + nested("{a: ", "}", "str", 1) + " | map len(" + nested("[", "]", ".a", MAX_DEPTH - 2)
     + ")": "1",
+    # Types as deep as the limit, built one level at a time.
+    let_chain(MAX_DEPTH): "{" + '"a": {' * (MAX_DEPTH - 2) + '"a": 1' + "}" * (MAX_DEPTH - 1),
+    stage_chain(MAX_DEPTH): "{" + '"a": {' * (MAX_DEPTH - 2) + '"a": 1' + "}" * (MAX_DEPTH - 1),
+    COMPOSED + "\nmap g3(1).a": "{" + '"a": {' * (MAX_DEPTH - 3) + '"a": 1' + "}" * (MAX_DEPTH - 2),
 }
 
 
