@@ -285,3 +285,30 @@ def test_select_tasks_by_id() -> None:
     assert run.select_tasks(tasks, None) == tasks
     with pytest.raises(SystemExit):
         run.select_tasks(tasks, "Z")
+
+
+def _parallel_bench(tmp_path: Path, sl: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BENCH / "parallel.py"), "--copies", "1", "--rounds", "2",
+                           "--out", str(tmp_path), "--sl", sl], capture_output=True, text=True, timeout=300)
+
+
+def test_parallel_bench_reports_each_round_and_the_ratio(tmp_path: Path) -> None:
+    from .conftest import sl_command
+    proc = _parallel_bench(tmp_path, sl_command())
+    assert proc.returncode == 0, proc.stderr
+    assert "| round | `-j 1` s | `-j 2` s | `-j 2` / `-j 1` |" in proc.stdout
+    assert re.search(r"^\| 2 \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \|$", proc.stdout, re.M), proc.stdout
+    assert re.search(r"^`-j 2` / `-j 1`: \d+\.\d\d by medians, \d+\.\d\d as the median of the rounds' ratios "
+                     r"\((meets|misses) the target of ≤ 0\.6\)\.$", proc.stdout, re.M), proc.stdout
+    assert (tmp_path / "access-bundled-x1.log").stat().st_size == 2_370_789  # the bundled log, once
+    assert "Problems" not in proc.stdout
+
+
+def test_parallel_bench_fails_when_j2_prints_something_else(tmp_path: Path) -> None:
+    fake = tmp_path / "fake-sl"
+    fake.write_text('#!/bin/sh\nif [ "$2" = 2 ]; then echo "200\t1"; else echo "200\t2"; fi\n')
+    fake.chmod(0o755)
+    proc = _parallel_bench(tmp_path, str(fake))
+    assert proc.returncode == 1
+    assert "Problems: `-j 2` printed something other than `-j 1`; `-j 2` printed something other than `-j 1`." \
+        in proc.stdout

@@ -184,6 +184,7 @@ def _work(job: tuple[int, str, int, int]) -> dict[str, Any]:
         flush = _no_flush
     sorting.SPILL_DIR = _JOB.get("spill_dir")
     src = RangeInput(path, start, end, flush, rt.report_io)
+    src.keep_newlines = getattr(run, "keep_newlines", False)  # as the command line's own input
     rt.inputs.append(src)
     rt.current = src
     result = run(src, rt)
