@@ -51,10 +51,13 @@ _OPT_CONVERTERS: dict[Type, str] = {STR: "opt_str", INT: "opt_int", FLOAT: "opt_
 
 @dataclass
 class Slot:
-    """One field of a record held in locals; `make` computes it on first use."""
+    """One field of a record held in locals; `make` computes it on first use.
+    A `time` read from a log format keeps its text in `time_text`, for
+    functions that can work from the text alone (`date`)."""
     name: str
     value: ast.expr | None = None
     make: Callable[[], ast.expr] | None = None
+    time_text: ast.expr | None = None
 
 
 @dataclass
@@ -608,7 +611,8 @@ class Codegen:
         for (fname, ftype), group in zip(out.fields, stage.groups):
             text_of = P.subscript(P.name(m), P.const(group))
             # Fields are converted where first used, so unused ones cost nothing.
-            slots.append(Slot(fname, None, self.lazy(text_of, ftype, stage.format)))
+            apache_time = text_of if ftype == TIME and stage.format is not None else None
+            slots.append(Slot(fname, None, self.lazy(text_of, ftype, stage.format), apache_time))
         if stage.format is None and not stage.search:
             for s, (_, ftype) in zip(slots, out.fields):
                 if ftype != STR:

@@ -160,11 +160,23 @@ def get_slice(g: Codegen, e: ir.GetSlice) -> ast.expr:
 
 
 def call(g: Codegen, e: ir.CallBuiltin) -> ast.expr:
+    if e.name == "date" and (text := unconverted_time_text(g, e.args[0])) is not None:
+        # The day of a log line's time, from its text: no `datetime` made for it.
+        return P.call(g.runtime("timefns", "apache_date"), text)
     fn = FUNCTIONS[e.name]
     args = [expr(g, a) for a in e.args]
     types = [strip(a.type) for a in e.args]
     marked = [(a, i in e.null_args) for i, a in enumerate(args)]
     return null_safe(g, marked, lambda a: fn.impl(g, a, types))
+
+
+def unconverted_time_text(g: Codegen, e: ir.Expr) -> ast.expr | None:
+    """The text of a log format's `time` field not yet turned into a time."""
+    if isinstance(e, ir.GetField) and isinstance(e.obj, ir.ElemRef) and g.elem.slots is not None:
+        slot = g.elem.slots[e.index]
+        if slot.value is None:
+            return slot.time_text
+    return None
 
 
 def binop(g: Codegen, e: ir.BinOp) -> ast.expr:

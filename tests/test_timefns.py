@@ -148,6 +148,47 @@ def test_apache_fast_path_agrees_with_the_exact_parser(t: datetime, edits: list[
         assert (fast, fast.utcoffset()) == (exact, exact.utcoffset())
 
 
+two_digits = st.integers(0, 99)
+
+
+@given(
+    apache_times,
+    st.lists(st.tuples(st.one_of(st.none(), st.sampled_from((0, 23, 24)), two_digits),
+                       st.one_of(st.sampled_from((0, 59, 60)), two_digits),
+                       st.one_of(st.sampled_from((0, 59, 60)), two_digits)), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(11, 25), st.sampled_from("0123456789/:+-. Z\u0661x")), max_size=2),
+    offsets,
+)
+def test_times_near_the_last_parsed_agree_with_the_exact_parser(
+        t: datetime, clocks: list[tuple[int | None, int, int]], edits: list[tuple[int, str]],
+        other: timezone) -> None:
+    # A first time opens its hour; the next ones keep its date and mostly its
+    # hour (None) and offset (the cache's territory), with any two-digit clock,
+    # 24:00 and 12:60 included, and may be edited after the date or given
+    # another offset.
+    first = apache_text(t)
+    parse_apache_time(first)
+    for hours, minutes, seconds in clocks:
+        hours = t.hour if hours is None else hours
+        text = f"{first[:12]}{hours:02d}:{minutes:02d}:{seconds:02d}{first[20:]}"
+        for at_, char in edits:
+            text = text[:at_] + char + text[at_ + 1:]
+        if seconds % 7 == 0:
+            text = text[:21] + t.replace(tzinfo=other).strftime("%z")
+        try:
+            exact = timefns._parse_apache_exact(text)
+        except ValueError as e:
+            with pytest.raises(ValueError) as raised:
+                parse_apache_time(text)
+            assert str(raised.value) == str(e)
+            with pytest.raises(ValueError):
+                timefns.apache_date(text)
+        else:
+            got = parse_apache_time(text)
+            assert (got, got.utcoffset(), got.isoformat()) == (exact, exact.utcoffset(), exact.isoformat())
+            assert timefns.apache_date(text) == exact.date().isoformat()
+
+
 @given(apache_times)
 def test_parse_apache_time_agrees_with_strptime(t: datetime) -> None:
     text = apache_text(t)
