@@ -1,6 +1,6 @@
 """The StreamLang benchmark: throughput against hand-written Python and awk, start-up, memory.
 
-    .venv/bin/python bench/run.py [--lines 1000000] [--rounds 3] [--sl PATH] [--only A,B] [--write-doc]
+    .venv/bin/python bench/run.py [--lines 1000000] [--rounds 3] [--sl PATH] [--only A,B] [--real] [--write-doc]
 
 Generates the input once into bench/out/ (cached by seed, size and generator
 version), runs every task of bench/tasks.toml with sl, the hand-written Python
@@ -46,6 +46,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 TASKS_DIR = BENCH / "tasks"
 DOC_START, DOC_END = "<!-- bench:start -->", "<!-- bench:end -->"
+REAL_MARKERS = ("<!-- bench-real:start -->", "<!-- bench-real:end -->")
+REAL_LOG = REPO / "examples" / "data" / "access.log"
+REAL_LINES = 10_000
 STARTUP_TARGET_MS = 35.0
 MEMORY_TARGET_MB = 40.0  # decimal megabytes, as the issue states it
 MEMORY_PROGRAM = "parse apache | where .status >= 400"
@@ -193,13 +196,14 @@ def first_difference(reference: Path, candidate: Path) -> str:
     return f"expected {rest_a[:200]!r} after the common part, got {rest_b[:200]!r}" if rest_a or rest_b else ""
 
 
-def replace_section(text: str, body: str) -> str:
+def replace_section(text: str, body: str, markers: tuple[str, str] = (DOC_START, DOC_END)) -> str:
     """text with the part between the bench markers replaced by body (appended if there is none)."""
-    section = f"{DOC_START}\n{body.rstrip()}\n{DOC_END}"
-    start, end = text.find(DOC_START), text.find(DOC_END)
+    doc_start, doc_end = markers
+    section = f"{doc_start}\n{body.rstrip()}\n{doc_end}"
+    start, end = text.find(doc_start), text.find(doc_end)
     if start == -1 or end < start:
         return text.rstrip("\n") + ("\n\n" if text.strip() else "") + section + "\n"
-    return text[:start] + section + text[end + len(DOC_END):]
+    return text[:start] + section + text[end + len(doc_end):]
 
 
 NEW_DOC = """# Performance
@@ -219,12 +223,12 @@ Each optimisation with the benchmark numbers before and after it.
 """
 
 
-def write_doc(path: Path, body: str) -> None:
+def write_doc(path: Path, body: str, markers: tuple[str, str] = (DOC_START, DOC_END)) -> None:
     if path.exists():
-        text = replace_section(path.read_text(encoding="utf-8"), body)
+        text = replace_section(path.read_text(encoding="utf-8"), body, markers)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = replace_section(NEW_DOC, body) + NEW_DOC_TAIL
+        text = replace_section(NEW_DOC, body, markers) + NEW_DOC_TAIL
     path.write_text(text, encoding="utf-8")
 
 
@@ -247,6 +251,23 @@ def ensure_data(out_dir: Path, lines: int, seed: int) -> Path:
         tmp = path.with_suffix(".tmp")
         subprocess.run([sys.executable, str(BENCH / "gen_access_log.py"), "--lines", str(lines),
                         "--seed", str(seed), "-o", str(tmp)], check=True)
+        tmp.rename(path)  # only a complete file ever has the cached name
+    return path
+
+
+def ensure_real_data(out_dir: Path, lines: int) -> Path:
+    """The bundled real log (10,000 lines of a real site's access log), repeated
+    to at least `lines` lines: its timestamps are as sparse as a real site's
+    (one line every half minute), which generated data does not show."""
+    copies = -(-lines // REAL_LINES)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"access-real-x{copies}.log"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        source = REAL_LOG.read_bytes()
+        with tmp.open("wb") as f:
+            for _ in range(copies):
+                f.write(source)
         tmp.rename(path)  # only a complete file ever has the cached name
     return path
 
@@ -439,6 +460,8 @@ def command_line(args: argparse.Namespace) -> str:
         value = getattr(args, option)
         if value is not None and value != DEFAULTS[option]:
             words += [f"--{option}", str(value)]
+    if getattr(args, "real", False):
+        words.append("--real")
     return shlex.join(words)
 
 
@@ -520,7 +543,7 @@ def report(args: argparse.Namespace, tasks: list[Task], tools: list[Tool], data:
         "",
         f"- Machine: {machine_line()}",
         f"- Tools: {versions}",
-        (f"- Input: {args.lines:,} generated combined-format lines (seed {args.seed}, {data_mb:.0f} MB); "
+        (f"- Input: {input_line(args, data_mb)}; "
          f"median and best wall time of {args.rounds} interleaved round{'s' if args.rounds != 1 else ''}; "
          "× python is the ratio of wall times to the hand-written Python script's (the targets are on it); "
          "CPU is user + system time, which other load on the machine disturbs less; "
@@ -541,6 +564,14 @@ def report(args: argparse.Namespace, tasks: list[Task], tools: list[Tool], data:
     return "\n".join(out) + "\n"
 
 
+def input_line(args: argparse.Namespace, data_mb: float) -> str:
+    if args.real:
+        copies = -(-args.lines // REAL_LINES)
+        return (f"the bundled real access log ({REAL_LINES:,} lines) × {copies}, "
+                f"{copies * REAL_LINES:,} lines, {data_mb:.0f} MB")
+    return f"{args.lines:,} generated combined-format lines (seed {args.seed}, {data_mb:.0f} MB)"
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -555,6 +586,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--only", help="comma-separated task ids, e.g. A,B")
     ap.add_argument("--tools", help="comma-separated tools among python,sl,mawk,gawk,mlr "
                                     "(default: every one installed; python always runs)")
+    ap.add_argument("--real", action="store_true",
+                    help="the bundled real log repeated to --lines, instead of generated lines; "
+                         "--write-doc then rewrites the doc's real-data section")
     ap.add_argument("--startup-runs", type=int, default=30, help="runs of each start-up command (default 30)")
     ap.add_argument("--out", type=Path, default=BENCH / "out", help="data and outputs (default bench/out)")
     ap.add_argument("--write-doc", action="store_true", help="rewrite the results section of the doc")
@@ -585,12 +619,12 @@ def main(argv: list[str] | None = None) -> int:
         wanted = [s.strip() for s in args.tools.split(",") if s.strip()]
         wanted = ["python", *[w for w in wanted if w != "python"]]  # the reference always runs
     tools = find_tools(args.sl.absolute(), wanted)
-    data = ensure_data(args.out, args.lines, args.seed)
+    data = ensure_real_data(args.out, args.lines) if args.real else ensure_data(args.out, args.lines, args.seed)
     warm_cache(data)
     cells = run_throughput(tasks, tools, data, args.rounds, args.out / "results")
     sl = next((t for t in tools if t.name == "sl"), None)
     startup = memory = None
-    if sl is not None:
+    if sl is not None and not args.real:  # neither depends on what the lines look like
         print("start-up ...", file=sys.stderr)
         startup = run_startup(sl, args.startup_runs, args.out)
         print("memory ...", file=sys.stderr)
@@ -598,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(args, tasks, tools, data, cells, startup, memory)
     print(text)
     if args.write_doc:
-        write_doc(args.doc, text)
+        write_doc(args.doc, text, REAL_MARKERS if args.real else (DOC_START, DOC_END))
         print(f"wrote {args.doc}", file=sys.stderr)
     bad = [c for c in cells.values() if c.verdict not in ("ok", "reference")]
     sl_failed = [r for r in [*(startup["sl"] if startup else []), *(r for _n, r in memory or [])] if r.status != 0]

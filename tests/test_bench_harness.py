@@ -312,3 +312,33 @@ def test_parallel_bench_fails_when_j2_prints_something_else(tmp_path: Path) -> N
     assert proc.returncode == 1
     assert "Problems: `-j 2` printed something other than `-j 1`; `-j 2` printed something other than `-j 1`." \
         in proc.stdout
+
+
+def test_real_data_is_the_bundled_log_repeated_to_the_lines_asked(tmp_path: Path) -> None:
+    path = run.ensure_real_data(tmp_path, 25_000)  # three copies: at least the lines asked for
+    bundled = run.REAL_LOG.read_bytes()
+    assert bundled.count(b"\n") == run.REAL_LINES
+    assert path.read_bytes() == bundled * 3
+
+
+def test_write_doc_keeps_the_generated_and_the_real_sections_apart(tmp_path: Path) -> None:
+    doc = tmp_path / "performance.md"
+    run.write_doc(doc, "generated\n")
+    run.write_doc(doc, "real\n", run.REAL_MARKERS)
+    run.write_doc(doc, "generated again\n")
+    text = doc.read_text()
+    assert f"{run.DOC_START}\ngenerated again\n{run.DOC_END}" in text
+    assert f"{run.REAL_MARKERS[0]}\nreal\n{run.REAL_MARKERS[1]}" in text
+
+
+def test_bench_on_real_data_reports_the_real_input(tmp_path: Path) -> None:
+    from .conftest import sl_command
+    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--real", "--lines", "10000", "--rounds", "1",
+                           "--only", "E", "--tools", "python,sl", "--sl", sl_command(), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "- Input: the bundled real access log (10,000 lines) × 1, 10,000 lines, 2 MB;" in proc.stdout
+    assert "`.venv/bin/python bench/run.py --lines 10000 --rounds 1 --only E --tools python,sl --real`" \
+        in proc.stdout
+    assert re.search(r"^\|  \| sl \| [\d.]+ \| [\d.]+ \(\w+ ≤ 0\.9\) \|.* \| ok \|$", proc.stdout, re.M), proc.stdout
+    assert "### Start-up" not in proc.stdout
