@@ -342,3 +342,14 @@ def test_bench_on_real_data_reports_the_real_input(tmp_path: Path) -> None:
         in proc.stdout
     assert re.search(r"^\|  \| sl \| [\d.]+ \| [\d.]+ \(\w+ ≤ 0\.9\) \|.* \| ok \|$", proc.stdout, re.M), proc.stdout
     assert "### Start-up" not in proc.stdout
+
+
+def test_throughput_table_pairs_each_round_with_the_scripts_run() -> None:
+    # Round 2 was a slow spell for both; paired, sl is 0.8 × the script in every round.
+    python = run.Cell([run.Run(s, s, 10.0, 0) for s in (1.0, 3.0, 1.5)], "reference")
+    sl = run.Cell([run.Run(s, s, 12.0, 0) for s in (0.8, 2.4, 1.2)], "ok")
+    tools = [run.Tool("python", ""), run.Tool("sl", "")]
+    rows = run.throughput_table([TASKS["D"]], tools, {("D", "python"): python, ("D", "sl"): sl})
+    assert rows[0].startswith("| task | tool | median s | × python | best s | best × python | paired × python |")
+    assert rows[3] == ("|  | sl | 1.20 | 0.80 (meets ≤ 0.9) | 0.80 | 0.80 (meets ≤ 0.9) | 0.80 (meets ≤ 0.9) "
+                       "| 1.20 | 0.80 | 12.0 | ok |")
