@@ -595,7 +595,9 @@ class Codegen:
         found: ast.expr = P.method(rx, how, text)
         if stage.fast is not None:
             text = self.assign(text, "line")
-            found = P.or_(P.method(self.regex(P.const(stage.fast + newline)), how, text), P.method(rx, how, text))
+            # The quick regex's bound method in a local: it is called for every line.
+            quick = self.hoist(P.attr(self.regex(P.const(stage.fast + newline)), how))
+            found = P.or_(P.call(quick, text), P.method(rx, how, text))
         self.emit(P.assign(m, found))
         what = f"the {stage.format} format" if stage.format else (
             "the regex" if stage.search else "the pattern")

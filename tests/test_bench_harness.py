@@ -353,3 +353,12 @@ def test_throughput_table_pairs_each_round_with_the_scripts_run() -> None:
     assert rows[0].startswith("| task | tool | median s | × python | best s | best × python | paired × python |")
     assert rows[3] == ("|  | sl | 1.20 | 0.80 (meets ≤ 0.9) | 0.80 | 0.80 (meets ≤ 0.9) | 0.80 (meets ≤ 0.9) "
                        "| 1.20 | 0.80 | 12.0 | ok |")
+
+
+def test_only_sl_differing_or_a_tool_failing_fails_the_run() -> None:
+    ok = run.Cell([run.Run(1.0, 1.0, 1.0, 0)], "ok")
+    differs = run.Cell([run.Run(1.0, 1.0, 1.0, 0)], "MISMATCH: line 1: ...")
+    failed = run.Cell([run.Run(1.0, 1.0, 1.0, 2)], "FAILED (exit 2)")
+    cells = {("A", "python"): run.Cell([run.Run(1.0, 1.0, 1.0, 0)], "reference"), ("A", "mawk"): differs,
+             ("A", "sl"): ok, ("B", "sl"): differs, ("C", "gawk"): failed}
+    assert run.failing(cells) == [("B", "sl"), ("C", "gawk")]
