@@ -137,3 +137,38 @@ def test_join_is_not_cut_between_workers(tmp_path):
     assert one.stdout == b"".join(b"%d\n" % i for i in range(40))
     assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
     assert one.stderr.decode().startswith("sl: 40 of 1280 input lines rejected\n")
+
+
+def _worker_reads(tmp_path, program: str, monkeypatch) -> tuple[list[bool], dict]:
+    """Run one `-j` worker over a small log in this process: whether its input kept
+    the lines' newlines, and its result."""
+    from streamlang.driver import build
+    from streamlang.runtime import parallel
+    from streamlang.source import Source
+    log = tmp_path / "access.log"
+    log.write_bytes(b"".join((ROOT / "examples" / "data" / "access.log").read_bytes().splitlines(True)[:80]))
+    compiled = build(Source(program), sink="write")
+    seen: list[bool] = []
+    chunks = parallel.RangeInput._file_chunks
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.keep_newlines)
+        return chunks(self, *args, **kwargs)
+
+    monkeypatch.setattr(parallel.RangeInput, "_file_chunks", spy)
+    monkeypatch.setattr(parallel, "_JOB", {"run": compiled.run, "sites": compiled.run_sites(),
+                                           "mode": compiled.run.parallel["mode"], "strict": False})
+    return seen, parallel._work((0, str(log), 0, log.stat().st_size))
+
+
+def test_a_worker_reads_its_range_with_newlines_kept_as_one_process_does(tmp_path, monkeypatch):
+    # Not copying every line once more is what brings -j 2 near half of -j 1's time.
+    seen, result = _worker_reads(tmp_path, "parse apache | count by .status", monkeypatch)
+    assert seen == [True]
+    assert sum(result["groups"].values()) == result["lines"] == 80  # every line counted, none rejected
+
+
+def test_a_worker_reads_plain_lines_when_the_program_needs_them(tmp_path, monkeypatch):
+    seen, result = _worker_reads(tmp_path, 'map len(_) | where _ > 0', monkeypatch)
+    assert seen == [False]
+    assert result["lines"] == 80
