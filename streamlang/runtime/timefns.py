@@ -143,9 +143,10 @@ def _rest_table(after: str) -> dict[str, timedelta]:
     table = _REST_TABLES.get(after)
     if table is None:
         if not _SINCE_HOUR:
-            # Built with C-level loops: this costs a few milliseconds, once per run.
+            # Built with C-level loops (a few milliseconds, once per run), then put
+            # in place whole, so another thread never sees it half made.
             two = [f"{n:02d}" for n in range(60)]
-            _SINCE_HOUR.extend(zip([m + ":" + s for m in two for s in two], map(timedelta, [0] * 3600, range(3600))))
+            _SINCE_HOUR[:] = zip([m + ":" + s for m in two for s in two], map(timedelta, [0] * 3600, range(3600)))
         if len(_REST_TABLES) >= 8:
             _REST_TABLES.clear()  # a log has a handful of offsets; a hostile one has no more than 8 kept
         table = _REST_TABLES[after] = {clock + after: since for clock, since in _SINCE_HOUR}
