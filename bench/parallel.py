@@ -22,25 +22,12 @@ import statistics
 import sys
 from pathlib import Path
 
-from run import BENCH, REPO, Run, machine_line, measure, warm_cache
+from run import BENCH, REPO, Run, machine_line, measure, repeat_real_log, warm_cache, write_doc
 
 PROGRAM = "parse apache | count by .status"
 TARGET = 0.6
 DOC = REPO / "docs" / "performance.md"
 DOC_START, DOC_END = "<!-- parallel:start -->", "<!-- parallel:end -->"
-
-
-def ensure_input(copies: int, out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"access-bundled-x{copies}.log"
-    if not path.exists():
-        source = (REPO / "examples" / "data" / "access.log").read_bytes()
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as f:
-            for _ in range(copies):
-                f.write(source)
-        tmp.rename(path)  # only a complete file ever has the cached name
-    return path
 
 
 def run_rounds(sl: str, data: Path, rounds: int, dask: bool, scratch: Path) -> tuple[dict[str, list[Run]], list[str]]:
@@ -93,15 +80,6 @@ def report(runs: dict[str, list[Run]], data: Path, args: argparse.Namespace, pro
     return "\n".join(lines) + "\n"
 
 
-def write_doc(body: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    section = f"{DOC_START}\n{body.rstrip()}\n{DOC_END}"
-    start, end = text.find(DOC_START), text.find(DOC_END)
-    if start == -1 or end < start:
-        raise SystemExit(f"{DOC} has no {DOC_START} ... {DOC_END} section to replace")
-    DOC.write_text(text[:start] + section + text[end + len(DOC_END):], encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=200, help="times the bundled log is repeated (200: 474 MB)")
@@ -113,13 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.copies < 1 or args.rounds < 1:
         parser.error("--copies and --rounds must be at least 1")
-    data = ensure_input(args.copies, args.out)
+    data = repeat_real_log(args.out, args.copies)
     warm_cache(data)
     runs, problems = run_rounds(args.sl, data, args.rounds, args.dask, args.out)
     body = report(runs, data, args, problems)
     print(body)
     if args.write_doc:
-        write_doc(body)
+        write_doc(DOC, body, (DOC_START, DOC_END))
     return 1 if problems else 0
 
 

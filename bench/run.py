@@ -262,9 +262,13 @@ def ensure_real_data(out_dir: Path, lines: int) -> Path:
     """The bundled real log (10,000 lines of a real site's access log), repeated
     to at least `lines` lines: its timestamps are as sparse as a real site's
     (one line every half minute), which generated data does not show."""
-    copies = -(-lines // REAL_LINES)
+    return repeat_real_log(out_dir, -(-lines // REAL_LINES))
+
+
+def repeat_real_log(out_dir: Path, copies: int) -> Path:
+    """The bundled real log `copies` times over, in one file made once."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"access-real-x{copies}.log"
+    path = out_dir / f"access-bundled-x{copies}.log"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         source = REAL_LOG.read_bytes()
@@ -463,7 +467,7 @@ def command_line(args: argparse.Namespace) -> str:
         value = getattr(args, option)
         if value is not None and value != DEFAULTS[option]:
             words += [f"--{option}", str(value)]
-    if getattr(args, "real", False):
+    if args.real:
         words.append("--real")
     return shlex.join(words)
 

@@ -160,10 +160,9 @@ def get_slice(g: Codegen, e: ir.GetSlice) -> ast.expr:
 
 
 def call(g: Codegen, e: ir.CallBuiltin) -> ast.expr:
-    if e.name == "date" and (text := unconverted_time_text(g, e.args[0])) is not None:
-        # The day of a log line's time, from its text: no `datetime` made for it.
-        return P.call(g.runtime("timefns", "apache_date"), text)
     fn = FUNCTIONS[e.name]
+    if fn.from_log_text is not None and (text := unconverted_time_text(g, e.args[0])) is not None:
+        return fn.from_log_text(g, [text], [STR])
     args = [expr(g, a) for a in e.args]
     types = [strip(a.type) for a in e.args]
     marked = [(a, i in e.null_args) for i, a in enumerate(args)]

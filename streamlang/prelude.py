@@ -48,6 +48,9 @@ class Function:
     example: Example
     optional: int = 0  # trailing parameters that may be left out
     variadic: bool = False  # the last parameter repeats
+    # For a function of one `time`: the same from a log format's time text, so
+    # that a field never converted to a time costs no `datetime` (`date(.time)`).
+    from_log_text: Impl | None = None
 
     @property
     def signature(self) -> str:
@@ -216,7 +219,8 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
              _ex("map time(_)", "2015-05-17T10:05:03Z\n", "2015-05-17T10:05:03+00:00\n")),
     Function("date", ("time",), STR, _runtime("timefns", "date"),
              "The `YYYY-MM-DD` date of a time, in its own offset.",
-             _ex("map date(time(_))", "2015-05-17T23:05:03+02:00\n", "2015-05-17\n")),
+             _ex("map date(time(_))", "2015-05-17T23:05:03+02:00\n", "2015-05-17\n"),
+             from_log_text=_runtime("timefns", "apache_date")),
     Function("hour", ("time",), INT, lambda g, a, t: P.attr(a[0], "hour"), "The hour (0-23) of a time.",
              _ex("map hour(time(_))", "2015-05-17T10:05:03Z\n", "10\n")),
     Function("weekday", ("time",), STR, _runtime("timefns", "weekday"),
