@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from . import ir
 from . import pyast as P
+from .codegen_formats import FormatRegexes, name_format_regexes
 from .prelude import FUNCTIONS
 from .typesys import (
     BOOL,
@@ -97,6 +98,7 @@ class Codegen:
         self.imports: dict[tuple[str, str], str] = {}
         self.module_consts: list[ast.stmt] = []
         self.regexes: dict[str, str] = {}
+        self.format_regexes: list[FormatRegexes] = []
         self.hoisted: list[ast.stmt] = []
         self.counter = 0
         self.locals: dict[int, ast.expr] = {}
@@ -186,6 +188,7 @@ class Codegen:
             info = ast.parse(repr(self.parallel), mode="eval").body
             tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="parallel", ctx=ast.Store())],
                                    value=info))
+        name_format_regexes(self, run)
         mod = ast.Module(body=self.header() + [run] + tail, type_ignores=[])
         return ast.fix_missing_locations(mod)
 
@@ -588,22 +591,31 @@ class Codegen:
     def parse_regex(self, stage: ir.ParseRegex) -> None:
         # Reading the input's own lines, which may end with their `\n`.
         newline = r"\n?" if self.keep_newlines and stage is self.newline_stage else ""
-        rx = self.regex(P.const(stage.regex + newline))
-        text = self.materialize()
         m = self.fresh("m")
+        out = stage.info.out
+        regexes = FormatRegexes(m, stage.regex + newline, stage.fast and stage.fast + newline)
+        if stage.format is not None and isinstance(out, Record):
+            # A built-in format's regexes are named once the program is
+            # written, capturing only the fields it reads (`name_format_regexes`).
+            self.format_regexes.append(regexes)
+            rx: ast.expr = regexes.full
+            quick_rx: ast.expr | None = regexes.quick if regexes.quick_text else None
+        else:
+            rx = self.regex(P.const(regexes.full_text))
+            quick_rx = None if regexes.quick_text is None else self.regex(P.const(regexes.quick_text))
+        text = self.materialize()
         how = "search" if stage.search else "fullmatch"
         found: ast.expr = P.method(rx, how, text)
-        if stage.fast is not None:
+        if quick_rx is not None:
             text = self.assign(text, "line")
             # The quick regex's bound method in a local: it is called for every line.
-            quick = self.hoist(P.attr(self.regex(P.const(stage.fast + newline)), how))
+            quick = self.hoist(P.attr(quick_rx, how))
             found = P.or_(P.call(quick, text), P.method(rx, how, text))
         self.emit(P.assign(m, found))
         what = f"the {stage.format} format" if stage.format else (
             "the regex" if stage.search else "the pattern")
-        self.emit(ast.If(test=P.is_none(P.name(m)), body=[self.reject(P.const(f"does not match {what}"))],
+        self.emit(ast.If(test=P.is_none(regexes.tested), body=[self.reject(P.const(f"does not match {what}"))],
                          orelse=[]))
-        out = stage.info.out
         if not isinstance(out, Record):
             value = P.subscript(P.name(m), P.const(0)) if out == STR else P.call(
                 "list", P.method(P.name(m), "groups"))

@@ -1,6 +1,8 @@
 """Every fast path gives exactly what the plain path gives (SPEC-level results, not speed)."""
 from __future__ import annotations
 
+import ast
+import json
 import re
 import subprocess
 from datetime import UTC, datetime, timedelta, timezone
@@ -8,8 +10,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streamlang.formats.regex_formats import FORMATS
+from streamlang import ir
+from streamlang.codegen import Codegen
+from streamlang.codegen_formats import FormatRegexes, name_format_regexes
+from streamlang.formats.regex_formats import FORMATS, capturing_only
 from streamlang.runtime.timefns import parse_apache_time
+from streamlang.typesys import STR
 
 from .conftest import ROOT, sl_command
 
@@ -104,3 +110,84 @@ def test_lines_read_with_their_newline_give_what_piped_lines_give(tmp_path_facto
     assert said == piped.stderr
     assert from_file.returncode == piped.returncode
     assert (tmp / "r1").read_bytes() == (tmp / "r2").read_bytes()
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=st.one_of(apache_lines(), st.sampled_from(real_lines),
+                      st.text(alphabet=' "[]-0123456789aGET/\\\n', max_size=60)),
+       keep=st.sets(st.integers(1, 11)))
+def test_a_format_regex_capturing_some_fields_matches_as_the_whole_one(line, keep):
+    # A program reading some fields gets regexes capturing only those
+    # (`capturing_only`); they must take the same lines and give those fields.
+    for name in ("apache", "common"):
+        for whole in (FORMATS[name].regex, FORMATS[name].fast):
+            assert whole is not None
+            for tail in ("", r"\n?"):
+                full = re.compile(whole + tail)
+                kept = sorted(k for k in keep if k <= full.groups)
+                narrow = re.compile(capturing_only(whole, kept) + tail)
+                assert narrow.groups == len(kept)
+                a, b = full.fullmatch(line), narrow.fullmatch(line)
+                assert (a and tuple(a[k] for k in kept)) == (b and b.groups()), (name, kept, line)
+
+
+def test_capturing_only_leaves_classes_escapes_and_quantified_groups_whole():
+    assert capturing_only(r'(a) ([^)]+) (b|c)(d)?', {2}) == r'a ([^)]+) (?:b|c)(?:d)?'
+    assert capturing_only(r'([]a(]) (\() ([^]()]+) (x)', {4}) == r'[]a(] \( [^]()]+ (x)'
+    assert capturing_only(r'(?:(a)|b)(c){2}', {1}) == r'(?:(a)|b)(?:c){2}'
+    assert capturing_only(r'[\](]+ (x)', {}) == r'[\](]+ x'
+
+
+def test_a_program_reading_two_fields_captures_only_those_two():
+    program = "parse apache | where .status >= 400 | count by .path | top 10 by .count"
+    code = subprocess.run([sl_command(), "--emit", "python", program], capture_output=True, text=True,
+                          check=True).stdout
+    regexes = [re.compile(ast.literal_eval(text)) for text in re.findall(r"re\.compile\(('.*')\)", code)]
+    assert [r.groups for r in regexes] == [2, 2]
+    assert "f_status_3 = int(m1[2])" in code
+    assert "f_path_5 = None if (s4 := m1[1]) == '-' else s4" in code
+
+
+FIELDS = ["ip", "ident", "user", "time", "method", "path", "protocol", "status", "bytes", "referer", "agent"]
+
+
+@settings(max_examples=20, deadline=None)
+@given(fields=st.lists(st.sampled_from(FIELDS), min_size=1, max_size=4, unique=True),
+       lines=st.lists(st.one_of(apache_lines(), st.sampled_from(real_lines), odd_line), max_size=8))
+def test_a_program_reading_some_fields_gives_what_reading_all_gives(tmp_path_factory, fields, lines):
+    # `parse apache | json` reads every field, so its regexes capture them all.
+    # A field is converted only where it is read, so a line whose time is not
+    # one would be rejected by the one program and not the other: left out.
+    lines = [line for line in lines if _time_is_valid_or_line_unmatched(line)]
+    path = tmp_path_factory.mktemp("fields") / "in.log"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8", errors="surrogateescape")
+    some = subprocess.run([sl_command(), f"parse apache | select {', '.join('.' + f for f in fields)} | json",
+                           str(path)], capture_output=True)
+    every = subprocess.run([sl_command(), "parse apache | json", str(path)], capture_output=True)
+    assert some.stderr == every.stderr
+    projected = [json.dumps({f: row[f] for f in fields}, ensure_ascii=False)
+                 for row in map(json.loads, every.stdout.decode().splitlines())]
+    assert some.stdout.decode().splitlines() == projected
+
+
+def _time_is_valid_or_line_unmatched(line: str) -> bool:
+    m = re.compile(FORMATS["apache"].regex).fullmatch(line)
+    try:
+        return m is None or parse_apache_time(m[4]) is not None
+    except ValueError:
+        return False
+
+
+def test_a_match_used_whole_keeps_every_group():
+    # Codegen reads format fields only as `m[n]`; were a match ever used
+    # otherwise, its regexes must stay whole rather than be renumbered.
+    g = Codegen(ir.Program(globals=[], stages=[], type=STR), sink="write")
+    regexes = FormatRegexes("m1", FORMATS["apache"].regex, FORMATS["apache"].fast)
+    g.format_regexes.append(regexes)
+    run = ast.parse("def run(src, rt):\n    m1 = h(line)\n    if m1 is None: pass\n    x = m1.groups()\n"
+                    "    y = m1[6]\n").body[0]
+    assert isinstance(run, ast.FunctionDef)
+    run.body[1].test.left = regexes.tested  # type: ignore[attr-defined]
+    name_format_regexes(g, run)
+    assert dict((v, k) for k, v in g.regexes.items())[regexes.full.id] == FORMATS["apache"].regex
+    assert "y = m1[6]" in ast.unparse(run)

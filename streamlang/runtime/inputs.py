@@ -220,6 +220,10 @@ class Input:
     def _file_chunks(self, stream: io.TextIOWrapper, path: str, first: bool = True) -> Iterator[list[str]]:
         """A file's lines, a chunk at a time. `readlines` finds line ends with
         memchr, several times quicker than `str.split` on the decoded text."""
+        # The text layer decodes 8 KB at a time by default, and pays for each
+        # piece (a decoder snapshot, a line cut in two and joined again); one
+        # piece per chunk saves about a sixth of the reading.
+        stream._CHUNK_SIZE = CHUNK  # type: ignore[attr-defined]
         line_no = 1
         while True:
             self.flush()
