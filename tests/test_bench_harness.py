@@ -362,3 +362,35 @@ def test_only_sl_differing_or_a_tool_failing_fails_the_run() -> None:
     cells = {("A", "python"): run.Cell([run.Run(1.0, 1.0, 1.0, 0)], "reference"), ("A", "mawk"): differs,
              ("A", "sl"): ok, ("B", "sl"): differs, ("C", "gawk"): failed}
     assert run.failing(cells) == [("B", "sl"), ("C", "gawk")]
+
+
+def _instructions_bench(tmp_path: Path, sl: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BENCH / "instructions.py"), "--lines", "300", "--only", "B",
+                           "--out", str(tmp_path), "--sl", sl], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="needs valgrind (CI installs it)")
+def test_instructions_bench_counts_a_line_of_each_kind_of_input(tmp_path: Path) -> None:
+    from .conftest import sl_command
+    proc = _instructions_bench(tmp_path, sl_command())
+    assert proc.returncode == 0, proc.stderr
+    row = re.search(r"^\| B count by status \(words\) \| ([\d,]+) \| ([\d,]+) \| (\d\.\d\d) \| ([\d,]+) \| ([\d,]+) "
+                    r"\| (\d\.\d\d) \| ≤ 0\.9 \| [\d,]+ M \| [\d,]+ M \|$", proc.stdout, re.M)
+    assert row, proc.stdout
+    ours, theirs = int(row[1].replace(",", "")), int(row[2].replace(",", ""))
+    assert f"{ours / theirs:.2f}" == row[3]
+    # A line costs thousands of instructions, not millions: start-up cancelled out.
+    assert 1_000 < ours < 100_000 and 1_000 < theirs < 100_000
+    real = (tmp_path / "access-real-600.log").read_bytes()
+    assert real == b"".join(run.REAL_LOG.read_bytes().splitlines(keepends=True)[:600])
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="needs valgrind (CI installs it)")
+def test_instructions_bench_fails_when_sl_prints_something_else(tmp_path: Path) -> None:
+    fake = tmp_path / "fake-sl"
+    fake.write_text("#!/bin/sh\necho 200\n")
+    fake.chmod(0o755)
+    proc = _instructions_bench(tmp_path, str(fake))
+    assert proc.returncode == 1
+    assert "B: sl printed something other than the script on the generated input" in proc.stderr
+    assert "B: sl printed something other than the script on the real input" in proc.stderr

@@ -191,3 +191,32 @@ def test_a_match_used_whole_keeps_every_group():
     name_format_regexes(g, run)
     assert dict((v, k) for k, v in g.regexes.items())[regexes.full.id] == FORMATS["apache"].regex
     assert "y = m1[6]" in ast.unparse(run)
+
+
+# A file is read in chunks, and only a chunk that may hold a CR is cut the
+# careful way (`\r\n` is a line end; the raw text is kept for `--rejects`):
+# the decoder notes a CR as it goes by. A CR deep in a file of many chunks,
+# on one line only, must still be found, wherever the chunks and the text
+# layer's reading ahead fall.
+BIG_FILE_PROGRAMS = ["map _", "words | map _[1] ?? \"-\"", "parse apache | select .status, .agent | csv"]
+
+
+@settings(max_examples=12, deadline=None)
+@given(program=st.sampled_from(BIG_FILE_PROGRAMS), at=st.integers(0, 2_999),
+       ending=st.sampled_from([b"\r\n", b"x\r\r\n", b"\rx\n"]))
+def test_one_cr_deep_in_a_big_file_is_read_as_piped_input_reads_it(tmp_path_factory, program, at, ending):
+    tmp = tmp_path_factory.mktemp("cr")
+    lines = [line.encode("utf-8", "surrogateescape") for line in real_lines[:3_000]]
+    data = b"".join(line + (ending if i == at else b"\n") for i, line in enumerate(lines))
+    path = tmp / "in.log"
+    path.write_bytes(data)
+    assert len(data) > 8 * (1 << 16)  # many chunks, and CRs far past the first
+    cmd = [sl_command(), "--rejects"]
+    from_file = subprocess.run(cmd + [str(tmp / "r1"), program, str(path)], capture_output=True)
+    piped = subprocess.run(cmd + [str(tmp / "r2"), program], capture_output=True, input=data)
+    assert from_file.returncode == piped.returncode
+    assert from_file.stdout == piped.stdout
+    assert (tmp / "r1").read_bytes() == (tmp / "r2").read_bytes()
+    if program == "map _":
+        # The line's end is its `\r\n`, not its `\n`: what the line keeps is the CRs before it.
+        assert from_file.stdout.count(b"\r") == ending.count(b"\r") - ending.endswith(b"\r\n")

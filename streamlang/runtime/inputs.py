@@ -7,6 +7,7 @@ is flushed: whatever the program has found is shown while it waits for more
 """
 from __future__ import annotations
 
+import _thread
 import codecs
 import io
 import os
@@ -22,6 +23,65 @@ if TYPE_CHECKING:
 # Small enough that a chunk, its text and its lines stay in the CPU cache
 # (1 MiB chunks ran the reading loop four times slower).
 CHUNK = 1 << 16
+# What the text layer decodes at a time. Its default, 8 KiB, costs a sixth
+# of the reading (each piece is a decoder call, a snapshot, and a line cut in
+# two and joined again). At 64 KiB, a chunk's lines joined into one text
+# (when it has CRs) make glibc return freed memory to the kernel and fault it
+# back in, a page fault every 8 KiB.
+DECODE_SIZE = 1 << 15
+
+
+class WatchingDecoder(codecs.BufferedIncrementalDecoder):
+    """UTF-8, as Python decodes it, noting whether a CR went by and how many
+    bytes did. One test per 32 KiB read: looking for CRs in the lines instead
+    meant joining every chunk's lines into one text."""
+    def _buffer_decode(self, input: Any, errors: str, final: bool) -> tuple[str, int]:
+        return codecs.utf_8_decode(input, errors, final)
+
+    def __init__(self, errors: str = "strict"):
+        super().__init__(errors)
+        self.saw_cr = False
+        self.bytes_seen = 0
+
+    def decode(self, input: Any, final: bool = False) -> str:  # the text layer's bytes
+        self.bytes_seen += len(input)
+        if b"\r" in input:
+            self.saw_cr = True
+        return super().decode(input, final)
+
+
+_CODEC = "streamlang-utf-8"
+# The text layer makes its decoder itself; `text_stream` takes it from here,
+# holding the lock so that no other thread's stream makes one in between.
+_making = _thread.allocate_lock()
+_just_made: list[WatchingDecoder] = []
+
+
+def _watching_decoder(errors: str = "strict") -> WatchingDecoder:
+    decoder = WatchingDecoder(errors)
+    _just_made.append(decoder)
+    return decoder
+
+
+def _find_codec(name: str) -> codecs.CodecInfo | None:
+    if name != _CODEC.replace("-", "_"):
+        return None
+    utf8 = codecs.lookup("utf-8")
+    return codecs.CodecInfo(utf8.encode, utf8.decode, incrementalencoder=utf8.incrementalencoder,
+                            incrementaldecoder=_watching_decoder, name=_CODEC)
+
+
+codecs.register(_find_codec)
+
+
+def text_stream(binary: Any) -> tuple[io.TextIOWrapper, WatchingDecoder]:
+    """`binary` read as text (UTF-8, with surrogateescape; lines end at `\n`
+    only, CRs kept), and the decoder that tells whether it has had a CR."""
+    with _making:
+        stream = io.TextIOWrapper(binary, encoding=_CODEC, errors="surrogateescape", newline="\n")
+        decoder = _just_made.pop()
+    stream._CHUNK_SIZE = DECODE_SIZE  # type: ignore[attr-defined]
+    return stream, decoder
 
 
 def expand(paths: list[str]) -> Iterator[str]:
@@ -154,7 +214,7 @@ class Input:
         self.start = 1
         self.lines_read = 0
         self.file_no = 0  # counts the files begun, so readers with a header notice a new one
-        self.chars_read = 0
+        self.bytes_read = 0  # for the progress line
         self.mtime: float | None = None
         self.failed = False
         self._raw: str | None = None
@@ -178,7 +238,7 @@ class Input:
             return
         for path in expand(self.paths):
             try:
-                stream = self._open(path)
+                opened = self._open(path)
             except OSError as e:
                 self.failed = True
                 self.report(f"cannot read {path}: {e.strerror or e}")
@@ -191,12 +251,13 @@ class Input:
             except OSError:
                 self.mtime = None
             try:
-                yield from self._chunks(stream, path)
+                yield from self._chunks(opened, path)
             finally:
                 if path != "-":
-                    stream.close()
+                    (opened[0] if isinstance(opened, tuple) else opened).close()
 
     def _open(self, path: str) -> Any:
+        """A file as (text stream, its decoder); a pipe or terminal as a raw binary stream."""
         if path == "-":
             if not stat.S_ISREG(os.fstat(0).st_mode):
                 # A pipe or terminal: raw reads return whatever has arrived, so
@@ -205,26 +266,25 @@ class Input:
             binary: BinaryIO = os.fdopen(os.dup(0), "rb")
         else:
             binary = open_binary(path)
-        return io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="\n")
+        return text_stream(binary)
 
-    def _chunks(self, stream: Any, path: str) -> Iterator[list[str]]:
-        if isinstance(stream, io.TextIOWrapper):
-            return self._file_chunks(stream, path)
-        return self._stream_chunks(stream, path)
+    def _chunks(self, opened: Any, path: str) -> Iterator[list[str]]:
+        if isinstance(opened, tuple):
+            stream, decoder = opened
+            return self._file_chunks(stream, decoder, path)
+        return self._stream_chunks(opened, path)
 
     def _failed(self, path: str, e: BaseException) -> None:
         # A file that vanished, a corrupt archive: say so, and go on with the rest.
         self.failed = True
         self.report(f"error reading {path}: {getattr(e, 'strerror', None) or e}")
 
-    def _file_chunks(self, stream: io.TextIOWrapper, path: str, first: bool = True) -> Iterator[list[str]]:
+    def _file_chunks(self, stream: io.TextIOWrapper, decoder: WatchingDecoder, path: str,
+                     first: bool = True) -> Iterator[list[str]]:
         """A file's lines, a chunk at a time. `readlines` finds line ends with
         memchr, several times quicker than `str.split` on the decoded text."""
-        # The text layer decodes 8 KB at a time by default, and pays for each
-        # piece (a decoder snapshot, a line cut in two and joined again); one
-        # piece per chunk saves about a sixth of the reading.
-        stream._CHUNK_SIZE = CHUNK  # type: ignore[attr-defined]
         line_no = 1
+        read_before = self.bytes_read
         while True:
             self.flush()
             try:
@@ -234,12 +294,13 @@ class Input:
                 return
             if not lines:
                 return
+            self.bytes_read = read_before + decoder.bytes_seen
             if not lines[-1].endswith("\n"):
                 lines[-1] += "\n"  # the file's last line, without its newline
-            text = "".join(lines)
-            self.chars_read += len(text)
-            if "\r" in text or (first and text.startswith("\ufeff")):
-                lines = self._lines(text, first)
+            # The text layer decodes ahead of the lines it hands over, so from
+            # the first CR decoded on, every chunk takes the careful way.
+            if decoder.saw_cr or (first and lines[0].startswith("\ufeff")):
+                lines = self._lines("".join(lines), first)
             else:
                 self._raw = None
                 if not self.keep_newlines:
@@ -262,6 +323,7 @@ class Input:
             except (OSError, EOFError, ValueError) as e:
                 self._failed(path, e)
                 return
+            self.bytes_read += len(data)
             text = rest + decode(data, not data)
             if not data:
                 break
@@ -304,6 +366,7 @@ class Input:
                         break
                     if not data:
                         break  # a last line without its newline waits for the next run
+                    self.bytes_read += len(data)
                     data = rest + data
                     cut = data.rfind(b"\n")
                     if cut < 0:

@@ -23,7 +23,7 @@ import os
 from typing import Any
 
 from .core import MISSING
-from .inputs import Input, expand, is_url
+from .inputs import Input, expand, is_url, text_stream
 
 # Smaller ranges cost more in process start-up than they save (tunable, for tests).
 MIN_RANGE = int(os.environ.get("SL_JOBS_MIN_RANGE", 1 << 20))
@@ -76,11 +76,9 @@ class RangeInput(Input):
         self.name = path
         self.file_no = 1
         self.mtime = os.path.getmtime(path)
-        raw = _Range(path, start, end)
-        stream = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8", errors="surrogateescape",
-                                  newline="\n")
+        stream, decoder = text_stream(io.BufferedReader(_Range(path, start, end), 1 << 16))
         with stream:
-            yield from self._file_chunks(stream, path, first=start == 0)
+            yield from self._file_chunks(stream, decoder, path, first=start == 0)
 
 
 class _Range(io.RawIOBase):

@@ -189,7 +189,7 @@ class Run:
             return
         self._progress_at = now
         lines = sum(i.lines_read for i in self.inputs)
-        mb = sum(getattr(i, "chars_read", 0) for i in self.inputs) / 1e6
+        mb = sum(getattr(i, "bytes_read", 0) for i in self.inputs) / 1e6
         rate = lines / (now - self._started)
         self.progress(f"\r\x1b[Ksl: {mb:,.0f} MB, {lines:,} lines read ({rate:,.0f}/s), "
                       f"{self.total_rejected:,} rejected")
