@@ -14,6 +14,7 @@ from streamlang import ir
 from streamlang.codegen import Codegen
 from streamlang.codegen_formats import FormatRegexes, name_format_regexes
 from streamlang.formats.regex_formats import FORMATS, capturing_only
+from streamlang.runtime.run import Site, why_line
 from streamlang.runtime.timefns import parse_apache_time
 from streamlang.typesys import STR
 
@@ -220,3 +221,15 @@ def test_one_cr_deep_in_a_big_file_is_read_as_piped_input_reads_it(tmp_path_fact
     if program == "map _":
         # The line's end is its `\r\n`, not its `\n`: what the line keeps is the CRs before it.
         assert from_file.stdout.count(b"\r") == ending.count(b"\r") - ending.endswith(b"\r\n")
+
+
+any_text = st.text(alphabet=st.characters(blacklist_categories=()), max_size=20)  # surrogates too
+
+
+@settings(max_examples=300, deadline=None)
+@given(file=any_text, line=st.integers(1, 10**12), stage=st.one_of(st.none(), st.tuples(any_text, any_text)),
+       reason=any_text)
+def test_a_why_line_is_what_json_dumps_writes(file, line, stage, reason):
+    site = None if stage is None else Site(stage[0], stage[1], "")
+    record = {"file": file, "line": line, "stage": stage and stage[0], "at": stage and stage[1], "reason": reason}
+    assert why_line(file, line, site, reason) == json.dumps(record, ensure_ascii=False) + "\n"
