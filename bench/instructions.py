@@ -95,7 +95,9 @@ def count_task(task: Task, sl: str, inputs: dict[str, tuple[Path, Path]], lines:
     problems: list[str] = []
     counts: dict[str, Count] = {}
     for tool, argv in commands.items():
-        # First, so that sl has compiled and cached the program before the runs that are compared.
+        # Once outside valgrind first, so that sl has compiled and cached the
+        # program: what is counted is a one-liner run again, as it mostly is.
+        subprocess.run([*argv, "/dev/null"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         startup = instructions([*argv, "/dev/null"], scratch / f"{task.id}-{tool}-empty.out")
         per_kind = {}
         for kind, (small, large) in inputs.items():
