@@ -287,6 +287,14 @@ def test_select_tasks_by_id() -> None:
         run.select_tasks(tasks, "Z")
 
 
+def _fake_sl(tmp_path: Path, script: str) -> Path:
+    """An `sl` that runs this shell script, to see a bench catch a wrong output."""
+    fake = tmp_path / "fake-sl"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    return fake
+
+
 def _parallel_bench(tmp_path: Path, sl: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(BENCH / "parallel.py"), "--copies", "1", "--rounds", "2",
                            "--out", str(tmp_path), "--sl", sl], capture_output=True, text=True, timeout=300)
@@ -305,9 +313,7 @@ def test_parallel_bench_reports_each_round_and_the_ratio(tmp_path: Path) -> None
 
 
 def test_parallel_bench_fails_when_j2_prints_something_else(tmp_path: Path) -> None:
-    fake = tmp_path / "fake-sl"
-    fake.write_text('#!/bin/sh\nif [ "$2" = 2 ]; then echo "200\t1"; else echo "200\t2"; fi\n')
-    fake.chmod(0o755)
+    fake = _fake_sl(tmp_path, 'if [ "$2" = 2 ]; then echo "200\t1"; else echo "200\t2"; fi')
     proc = _parallel_bench(tmp_path, str(fake))
     assert proc.returncode == 1
     assert "Problems: `-j 2` printed something other than `-j 1`; `-j 2` printed something other than `-j 1`." \
@@ -387,9 +393,7 @@ def test_instructions_bench_counts_a_line_of_each_kind_of_input(tmp_path: Path) 
 
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="needs valgrind (CI installs it)")
 def test_instructions_bench_fails_when_sl_prints_something_else(tmp_path: Path) -> None:
-    fake = tmp_path / "fake-sl"
-    fake.write_text("#!/bin/sh\necho 200\n")
-    fake.chmod(0o755)
+    fake = _fake_sl(tmp_path, "echo 200")
     proc = _instructions_bench(tmp_path, str(fake))
     assert proc.returncode == 1
     assert "B: sl printed something other than the script on the generated input" in proc.stderr

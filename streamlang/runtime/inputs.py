@@ -238,7 +238,7 @@ class Input:
             return
         for path in expand(self.paths):
             try:
-                opened = self._open(path)
+                stream, decoder = self._open(path)
             except OSError as e:
                 self.failed = True
                 self.report(f"cannot read {path}: {e.strerror or e}")
@@ -251,28 +251,26 @@ class Input:
             except OSError:
                 self.mtime = None
             try:
-                yield from self._chunks(opened, path)
+                if decoder is None:
+                    yield from self._stream_chunks(stream, path)
+                else:
+                    yield from self._file_chunks(stream, decoder, path)
             finally:
                 if path != "-":
-                    (opened[0] if isinstance(opened, tuple) else opened).close()
+                    stream.close()
 
-    def _open(self, path: str) -> Any:
-        """A file as (text stream, its decoder); a pipe or terminal as a raw binary stream."""
+    def _open(self, path: str) -> tuple[Any, WatchingDecoder | None]:
+        """A file as a text stream and its decoder; a pipe or terminal as a raw
+        binary stream, which `_stream_chunks` decodes itself, and None."""
         if path == "-":
             if not stat.S_ISREG(os.fstat(0).st_mode):
                 # A pipe or terminal: raw reads return whatever has arrived, so
                 # a live stream is never waited on for a full chunk.
-                return sys.stdin.buffer.raw if hasattr(sys.stdin.buffer, "raw") else sys.stdin.buffer
+                return (sys.stdin.buffer.raw if hasattr(sys.stdin.buffer, "raw") else sys.stdin.buffer), None
             binary: BinaryIO = os.fdopen(os.dup(0), "rb")
         else:
             binary = open_binary(path)
         return text_stream(binary)
-
-    def _chunks(self, opened: Any, path: str) -> Iterator[list[str]]:
-        if isinstance(opened, tuple):
-            stream, decoder = opened
-            return self._file_chunks(stream, decoder, path)
-        return self._stream_chunks(opened, path)
 
     def _failed(self, path: str, e: BaseException) -> None:
         # A file that vanished, a corrupt archive: say so, and go on with the rest.
