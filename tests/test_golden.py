@@ -159,7 +159,7 @@ def test_golden(case: dict, tmp_path: Path, cache_home: Path) -> None:
     if "stdout_hex" in case:
         assert out == bytes.fromhex(case["stdout_hex"])
     if "stdout_json" in case:
-        got = [as_pairs(json.loads(line)) for line in out.decode().splitlines()]
+        got = [as_pairs(json.loads(line)) for line in out.decode().split("\n") if line]
         want = as_pairs(case["stdout_json"])
         assert same(got, want), f"JSON {got!r}, expected {want!r}"
     if "stdout_lines" in case:
