@@ -406,8 +406,7 @@ class Codegen:
         loop_stmt = body[-1]
         body[-1:-1] = list(before_loop)
         assert body[-1] is loop_stmt
-        if self.loop is not None and self.loop.in_source:
-            body.extend(self.source_epilogue)
+        self.end_source_loop(body)
         self.block = body
         for s in after_loop:
             self.emit(s)
@@ -416,12 +415,17 @@ class Codegen:
         if results is not None:
             self.start_loop(body, results, names)
 
+    def end_source_loop(self, body: list[ast.stmt]) -> None:
+        """What runs once the input is read, where the source's loop ends: a CSV
+        reader's check for a quoted field left open, say."""
+        if self.loop is not None and self.loop.in_source:
+            body.extend(self.source_epilogue)
+
     def finish(self, body: list[ast.stmt]) -> None:
         """Hand the final element to the sink."""
         if self.loop is None:
             return
-        if self.loop.in_source:
-            body.extend(self.source_epilogue)
+        self.end_source_loop(body)
         if self.sink == "yield":
             self.emit(P.expr_stmt(ast.Yield(value=self.materialize())))
             return

@@ -54,6 +54,7 @@ def write(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool
         else:
             g.emit(P.expr_stmt(ast.Yield(value=text)))
         body[-1:-1] = prologue
+        g.end_source_loop(body)
         return True
     # In the middle of a pipeline: the lines, header first, feed the next stages.
     acc = g.fresh("lines")

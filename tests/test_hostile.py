@@ -389,6 +389,18 @@ def test_unterminated_csv_record_is_kept_whole_under_its_own_file(tmp_path: Path
     assert why(tmp_path, "rej.txt") == [("a.csv", 2, "parse csv")]
 
 
+@pytest.mark.parametrize("ending", ["", " | json", " | csv", " | tsv", " | table", " | map .id", " | take 3 | json"])
+def test_unterminated_csv_record_is_reported_whatever_stage_writes(tmp_path: Path, ending: str) -> None:
+    # A format stage at the end writes straight from the input's loop; the
+    # check for a quoted field left open must still run when the input ends.
+    (tmp_path / "a.csv").write_bytes(b'id,n\n1,"open\n')
+    r = ok(run(tmp_path, "parse csv" + ending, "a.csv"))
+    assert r.stderr.decode().splitlines() == [
+        "sl: 1 of 2 input lines rejected",
+        "  1 by `parse csv` (<program>:1:1)",
+        '    a.csv:2: unterminated quoted field (the record starts at line 2): 1,"open']
+
+
 def test_rejected_joined_element_is_kept_whole(tmp_path: Path) -> None:
     data = b"start 1\n  cont a\n  cont b\n7\nbad\n  cont c\n"
     (tmp_path / "in.txt").write_bytes(data)
