@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import ir
 from . import syntax as S
-from .errors import did_you_mean
+from .errors import CompileError, did_you_mean
 from .prelude import AGGREGATES, FUNCTIONS, Function
 from .source import Span
 from .typesys import (
@@ -246,10 +246,24 @@ def apply_entry(c: Checker, entry: Entry, args: list, span: Span, scope: Scope,
         lid = next(c.ids)
         lets.append((lid, arg))
         inner.names[name] = ValueEntry(ir.LocalRef(arg.type, arg.span, lid))
-    result = check_expr(c, body, inner, body_elem)
+    try:
+        result = check_expr(c, body, inner, body_elem)
+    except CompileError as e:
+        raise called_here(c, e, entry, names, args, span) from None
     for lid, value in reversed(lets):
         result = ir.LetIn(result.type, span, lid, value, result)
     return result
+
+
+def called_here(c: Checker, e: CompileError, entry: Entry, names: tuple[str, ...], args: list,
+                span: Span) -> CompileError:
+    """A function body that fails with these arguments: the error, then a note at the
+    call, since a body is checked anew for the types of each call's arguments."""
+    from .checker import FuncEntry, LambdaEntry
+    what = f"`{entry.name}`" if isinstance(entry, FuncEntry) else "this function"
+    given = ", ".join(f"{n}: {show(a.type)}" for n, a in zip(names, args)
+                      if not isinstance(a, (FuncEntry, LambdaEntry)))
+    return c.noted(e, span, f"in this call of {what}" + (f", where {given}" if given else ""))
 
 
 def check_index(c: Checker, e: S.Index, scope: Scope, elem: Type | None) -> ir.Expr:

@@ -146,6 +146,16 @@ class Checker:
     def fail(self, span: Span, message: str, hint: str | None = None) -> NoReturn:
         raise CompileError([Diagnostic(self.source, span, message, hint)])
 
+    def noted(self, e: CompileError, span: Span, message: str) -> CompileError:
+        """An error raised while checking a binding's body for one use of it: the same
+        error, then a note at that use, which is what made the body's types what they
+        were. An error inside the use itself (a bad argument) needs no note."""
+        first = e.diagnostics[0]
+        if span.start <= first.span.start and first.span.end <= span.end:
+            return e
+        note = Diagnostic(self.source, span, message, tentative=first.tentative, severity="note")
+        return CompileError(e.diagnostics + [note])
+
     def check_depth(self, t: Type, span: Span, what: str,
                     hint: str = "keep fewer levels: take the fields you need (`.a.b`, `select`) "
                                 "instead of wrapping the whole value again") -> None:
@@ -735,9 +745,15 @@ class Checker:
                 self.fail(expr.span, f"stage `{entry.name}` takes {len(entry.params)} argument"
                                      f"{'s' if len(entry.params) != 1 else ''}, got {len(args)}")
             inner = entry.scope.child()
+            given: list[str] = []
             for param, arg in zip(entry.params, args):
-                self.bind_stage_arg(param, arg, scope, inner)
-            return self.check_pipeline(entry.body.stages, inner, elem)
+                given += self.bind_stage_arg(param, arg, scope, inner)
+            try:
+                return self.check_pipeline(entry.body.stages, inner, elem)
+            except CompileError as e:
+                where = f", where {', '.join(given)}" if given else ""
+                raise self.noted(e, expr.span, f"in this use of `{entry.name}` on elements of type {show(elem)}"
+                                               + where) from None
         if entry is None and name is not None:
             known = list(STAGES) + scope.all_names()
             hint = did_you_mean(name, known)
@@ -746,17 +762,19 @@ class Checker:
         hint = f"use it in a stage: `map {name}`" if name and what == "a function" else None
         self.fail(expr.span, f"expected a stage, but {'`' + name + '`' if name else 'this'} is {what}", hint)
 
-    def bind_stage_arg(self, param: S.Param, arg: S.Expr, caller: Scope, inner: Scope) -> None:
+    def bind_stage_arg(self, param: S.Param, arg: S.Expr, caller: Scope, inner: Scope) -> list[str]:
+        """Bind a user stage's parameter; returns `name: type` for a value, for notes."""
         entry = self.callable_entry(arg, caller) if isinstance(arg, (S.Var, S.Lambda)) else None
         if isinstance(entry, (FuncEntry, LambdaEntry, StageEntry)):
             inner.names[param.name] = entry
-            return
+            return []
         value = self.check_expr(arg, caller, None)
         if param.type is not None:
             value = self.expect(value, self.resolve_type(param.type, caller), f"`{param.name}`")
         gid = next(self.ids)
         self.globals.append(ir.Global(gid, param.name, value.type, value, arg.span))
         inner.names[param.name] = ValueEntry(ir.GlobalRef(value.type, arg.span, gid))
+        return [f"{param.name}: {show(value.type)}"]
 
     def once(self, name: str, value: ir.Expr) -> ir.Expr:
         """A stage's argument, computed once before any input like a `let`, so that

@@ -23,6 +23,9 @@ class Diagnostic:
     # Set when the error only arose because a type was not known yet (a
     # parameter of a user function checked without its arguments).
     tentative: bool = False
+    # "note": not an error of its own but where the one before it arose (the
+    # call of a user function whose body failed with these arguments).
+    severity: str = "error"
 
     @property
     def location(self) -> str:
@@ -34,7 +37,8 @@ class CompileError(Exception):
 
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
-        super().__init__("\n".join(f"{d.location}: {d.message}" for d in diagnostics))
+        super().__init__("\n".join(f"{d.location}: {'note: ' if d.severity == 'note' else ''}{d.message}"
+                                   for d in diagnostics))
 
     def render(self, color: bool = False) -> str:
         from .render import render_all

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .errors import Diagnostic
 
-RED, BLUE, BOLD, RESET = "\x1b[31m", "\x1b[34m", "\x1b[1m", "\x1b[0m"
+RED, GREEN, BLUE, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[34m", "\x1b[1m", "\x1b[0m"
 
 
 def render(diag: Diagnostic, color: bool = False) -> str:
@@ -24,11 +24,12 @@ def render(diag: Diagnostic, color: bool = False) -> str:
     width = len(text) - col + 1 if end_line != line else end_col - col + 1
     carets = "^" * max(1, width)
     gutter = " " * len(str(line))
+    mark = GREEN if diag.severity == "note" else RED
     out = [
-        paint(BOLD, f"{diag.location}: ") + paint(RED, "error: ") + paint(BOLD, diag.message),
+        paint(BOLD, f"{diag.location}: ") + paint(mark, f"{diag.severity}: ") + paint(BOLD, diag.message),
         paint(BLUE, f"{gutter} |"),
         paint(BLUE, f"{line} | ") + text.expandtabs(1),
-        paint(BLUE, f"{gutter} | ") + " " * (col - 1) + paint(RED, carets),
+        paint(BLUE, f"{gutter} | ") + " " * (col - 1) + paint(mark, carets),
     ]
     if diag.hint:
         out.append(paint(BLUE, f"{gutter} = ") + f"hint: {diag.hint}")

@@ -34,7 +34,7 @@ from .sample import Cancelled, Sample, no_check
 if TYPE_CHECKING:
     from .. import ir
     from ..driver import Compiled
-    from ..errors import CompileError, Diagnostic
+    from ..errors import CompileError
     from ..runtime.run import Site
     from ..source import Span
     from .toprun import ToplevelRun
@@ -378,14 +378,16 @@ class Session:
         return Source(body, name).location(Span(offset, offset))
 
     def diagnostics(self, e: CompileError, text: str) -> str:
-        from ..errors import CompileError, Diagnostic
+        import dataclasses
+
+        from ..errors import CompileError
         from ..source import Source, Span
 
-        moved: list[Diagnostic] = []
+        moved = []
         for d in e.diagnostics:
             body, name, offset = self.locate(d.span, text)
             span = Span(offset, offset + (d.span.end - d.span.start))
-            moved.append(Diagnostic(Source(body, name), span, d.message, d.hint))
+            moved.append(dataclasses.replace(d, source=Source(body, name), span=span))
         return CompileError(moved).render(color=self.color)
 
     # the live preview ------------------------------------------------------------
