@@ -32,7 +32,18 @@ def to_int(v: object) -> int | None:
             pass
     if isinstance(v, float) and v.is_integer():
         return int(v)
+    if isinstance(v, float) or isinstance(v, str) and _is_float(v):
+        # Used with an int (`.ms * 2`), a field is read as one; the fix is the user's.
+        raise Reject(f"{short(v)} is not an int (read a field that may hold a fraction with float(...))")
     raise Reject(f"{short(v)} is not an int")
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def to_float(v: object) -> float | None:
