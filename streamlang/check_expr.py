@@ -147,6 +147,10 @@ def check_var(c: Checker, e: S.Var, scope: Scope, elem: Type | None) -> ir.Expr:
     if e.name in STAGES:
         c.fail(e.span, f"`{e.name}` is a stage, not a value", "a stage goes after `|`: `... | "
                                                               f"{e.name} ...`")
+    fn = FUNCTIONS.get(e.name)
+    if fn is not None:
+        c.fail(e.span, f"`{e.name}` is a function: {fn.signature}",
+               f"call it: `{e.name}(...)`; given alone to a stage (`map {e.name}`), it is applied to each element")
     known = scope.all_names() + list(FUNCTIONS)
     hint = did_you_mean(e.name, known)
     c.fail(e.span, f"unknown name `{e.name}`", hint or field_hint(e.name, elem))

@@ -976,6 +976,9 @@ class Checker:
                 if elem is None:
                     self.fail(e.span, "there is no element here to apply this function to")
                 return self.apply_entry(entry, [ir.ElemRef(elem, e.span)], e.span, scope, elem)
+            if isinstance(e, S.Var) and entry is None and self.function(e.name) is not None and elem is not None:
+                # `map lower` is `map lower(_)`, as `map ext` is for a function bound by `let`.
+                return self.check_expr(S.Call(e.span, e.name, e.span, (S.Elem(e.span),)), scope, elem)
         return self.check_expr(e, scope, elem)
 
     def check_expr(self, e: S.Expr, scope: Scope, elem: Type | None) -> ir.Expr:
