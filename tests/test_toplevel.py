@@ -223,6 +223,13 @@ def test_type_shows_a_type_without_running(session):
     assert not session.submit(":type parse apache | where .nope").ok
 
 
+def test_type_of_a_builtin_function_is_its_signature_until_a_binding_hides_it(session):
+    assert session.submit(":type len").text == "len : len(str | [T]) -> int"
+    assert session.submit(":type replace").text == "replace : replace(str, str, str) -> str"
+    session.submit("let len = 3")
+    assert session.submit(":type len").text == "len : int"
+
+
 def test_load_replaces_the_sample(session, tmp_path):
     data = tmp_path / "words.txt"
     data.write_text("b a\nc\n")

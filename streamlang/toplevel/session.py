@@ -520,6 +520,10 @@ class Session:
             return self.needs("type")
         if IDENT.fullmatch(arg) and arg in self.bindings:
             return Reply(f"{arg} : " + self.paint("type", self.bindings[arg]))
+        from ..prelude import FUNCTIONS
+        if IDENT.fullmatch(arg) and arg in FUNCTIONS:
+            # A built-in has no single type (`len` takes text or a list): its signature.
+            return Reply(f"{arg} : " + self.paint("type", FUNCTIONS[arg].signature))
         program = self.check(self._bare_value_name(arg))
         return Reply(self.paint("kw", "-") + " : " + self.paint("type", str(program.type)))
 
