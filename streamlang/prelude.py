@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from . import pyast as P
-from .typesys import BOOL, FLOAT, INT, STR, TIME, ListT, Opt, Type
+from .typesys import BOOL, DYN, FLOAT, INT, STR, TIME, ListT, Opt, Type
 
 
 class CodegenHooks(Protocol):
@@ -118,6 +118,8 @@ def _to_time(g: CodegenHooks, a: list[ast.expr], t: list[Type]) -> ast.expr:
         return P.call(g.runtime("timefns", "time_from_number"), a[0])
     if t[0] == TIME:
         return a[0]
+    if t[0] == DYN:
+        return P.call(g.runtime("dynamic", "to_time"), a[0])  # text, or epoch seconds in JSON
     return P.call(g.runtime("timefns", "parse_time"), a[0])
 
 

@@ -161,7 +161,7 @@ def test_syslog_rfc5424(line, expected):
         ("", "expected syslog timestamp at column 1"),
         ("hello world", "expected syslog timestamp at column 1"),
         ("<13>garbage", "expected syslog timestamp at column 5"),
-        ("Foo 27 03:20:01 web1 app: x", "unknown month 'Foo'"),
+        ("Foo 27 03:20:01 web1 app: x", 'unknown month "Foo"'),
         ("Feb 30 03:20:01 web1 app: x", "invalid timestamp: day is out of range for month"),
         ("Nov 27 25:20:01 web1 app: x", "invalid timestamp: hour must be in 0..23"),
         ("Nov 27 03:20:01", "expected a space after the timestamp at column 16"),

@@ -416,8 +416,8 @@ def test_rejected_joined_element_with_crlf_is_kept_whole(tmp_path: Path) -> None
     r = ok(run(tmp_path, "--rejects", "rej.txt", r'join r"^\s" | map int(_)', "in.txt"))
     assert r.stdout == b"7\n"
     assert r.stderr.decode().splitlines()[2:4] == [
-        "    in.txt:1: cannot convert 'start 1\\n  cont a\\n  cont b' to int: start 1\\n  cont a\\n  cont b",
-        "    in.txt:5: cannot convert 'bad\\n  cont c' to int: bad\\n  cont c"]
+        "    in.txt:1: cannot convert \"start 1\\n  cont a\\n  cont b\" to int: start 1\\n  cont a\\n  cont b",
+        "    in.txt:5: cannot convert \"bad\\n  cont c\" to int: bad\\n  cont c"]
     assert (tmp_path / "rej.txt").read_bytes() == b"start 1\r\n  cont a\r\n  cont b\r\nbad\r\n  cont c\r\n"
     assert why(tmp_path, "rej.txt") == [("in.txt", 1, "map"), ("in.txt", 5, "map")]
 

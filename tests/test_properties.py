@@ -113,3 +113,26 @@ def test_csv_writer_quotes_exactly_where_needed(rows):
     from streamlang.runtime.values import csv_field, csv_row
     text = "".join(csv_row([csv_field(f) for f in row]) + "\n" for row in rows)
     assert list(csv.reader(io.StringIO(text, newline=""))) == rows
+
+
+# A value shown in a rejection's reason or by the toplevel is written as the
+# program would write it: read back as a literal, it is the same value.
+_SCALARS = [st.booleans(), st.integers(), st.text(st.characters(blacklist_categories=("Cs",)))]
+_SHOWN = st.none() | st.sampled_from(_SCALARS).flatmap(
+    lambda scalar: scalar | st.lists(scalar | st.none(), max_size=3) | st.lists(st.lists(scalar, max_size=2), max_size=2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_SHOWN)
+def test_a_shown_value_reads_back_as_the_same_value(value) -> None:
+    import streamlang
+    from streamlang.runtime.values import literal
+
+    assert list(streamlang.compile(f"map {literal(value)}").run(["x"])) == [value]
+
+
+def test_a_shown_text_escapes_what_would_move_the_cursor() -> None:
+    from streamlang.runtime.values import literal
+
+    assert literal("a\x1b[2J\x00\x7f\udcff\u00e9\"\\\t") == '"a\\u{1b}[2J\\u{0}\\u{7f}\\u{dcff}é\\"\\\\\\t"'
+    assert literal({"a": [1, None, True], "t": 1.5}) == "{a = [1, null, true], t = 1.5}"

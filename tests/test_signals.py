@@ -201,7 +201,7 @@ def interrupted(tmp: Path, program: str, sig: int, lines: bytes, first_output: b
     return p.returncode, out + rest, err
 
 
-SUMMARY = b"sl: 1 of 4 input lines rejected\n  1 by `map int(_)` (<program>:1:1)\n    <stdin>:3: cannot convert 'x' to int: x\n"
+SUMMARY = b"sl: 1 of 4 input lines rejected\n  1 by `map int(_)` (<program>:1:1)\n    <stdin>:3: cannot convert \"x\" to int: x\n"
 
 
 def test_sigint_flushes_output_prints_the_summary_and_exits_130(tmp_path: Path) -> None:
@@ -338,7 +338,7 @@ def test_missing_file_and_rejections_are_both_reported(files: Path) -> None:
         "sl: cannot read missing.txt: No such file or directory\n"
         "sl: 1 of 2 input lines rejected\n"
         "  1 by `map int(_)` (<program>:1:1)\n"
-        "    bad.txt:1: cannot convert 'x' to int: x\n")
+        "    bad.txt:1: cannot convert \"x\" to int: x\n")
 
 
 def test_only_missing_files_is_status_1_with_an_aggregate_still_written(files: Path) -> None:

@@ -117,7 +117,7 @@ def test_a_failing_value_is_an_error_and_binds_nothing(session):
     # Fixed before any input, so found at compile time, at the value.
     reply = session.submit('let x = int("a")')
     assert not reply.ok
-    assert reply.text == ("<input>:1:9: error: cannot convert 'a' to int\n  |\n"
+    assert reply.text == ("<input>:1:9: error: cannot convert \"a\" to int\n  |\n"
                           '1 | let x = int("a")\n  |         ^^^^^^^^')
     assert session.statements == [] and "x" not in session.bindings
 

@@ -48,6 +48,8 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 
+from ..runtime.core import short
+
 FIELDS = [("time", "time"), ("host", "str"), ("app", "str"), ("pid", "int?"), ("message", "str")]
 
 _MONTHS = {name: i for i, name in enumerate(
@@ -119,7 +121,7 @@ def _bsd_time(stamp: str, year: int) -> datetime:
     assert m is not None, stamp
     month = _MONTHS.get(m[1].title())
     if month is None:
-        raise ValueError(f"unknown month {m[1]!r}")
+        raise ValueError(f"unknown month {short(m[1])}")
     return _make_time(year, month, m[2], m[3], m[4], m[5], m[6], UTC)
 
 

@@ -146,7 +146,9 @@ def percentile(values: list, p: float) -> float | None:
 
 
 def short(v: object, limit: int = 40) -> str:
-    text = repr(v)
+    """A value in a rejection's reason, written as in StreamLang, cut to `limit`."""
+    from .values import literal  # only when a line is rejected: not at start-up
+    text = literal(v)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 

@@ -7,7 +7,7 @@ import re
 import sys
 from collections.abc import Callable
 
-from .core import Reject
+from .core import Reject, short
 from .inputs import Input, whole_text
 
 _json_text = json.encoder.encode_basestring  # what `json.dumps(..., ensure_ascii=False)` does to a str
@@ -71,9 +71,22 @@ class SiteRejections:
         self.examples: list[str] = []
 
 
-_PY_MESSAGES = [
-    (re.compile(r"invalid literal for int\(\) with base 10: (.*)"), r"cannot convert \1 to int"),
-    (re.compile(r"could not convert string to float: (.*)"), r"cannot convert \1 to float"),
+def _converting(to: str) -> Callable[[re.Match[str]], str]:
+    """Python's own message for a bad int("x") or float("x") shows the text as a
+    Python repr; the reason shows it as StreamLang writes it."""
+    def reason(m: re.Match[str]) -> str:
+        import ast
+        try:
+            shown = short(ast.literal_eval(m[1]))
+        except (ValueError, SyntaxError):  # Python cut a long text short: keep its form
+            shown = m[1]
+        return f"cannot convert {shown} to {to}"
+    return reason
+
+
+_PY_MESSAGES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"invalid literal for int\(\) with base 10: (.*)"), _converting("int")),
+    (re.compile(r"could not convert string to float: (.*)"), _converting("float")),
     (re.compile(r".*(?:NoneType|'None').*"), "null where a value is needed"),
     (re.compile(r"(list|string) index out of range"), "index out of range"),
     (re.compile(r".*division.* by zero|.*modulo by zero"), "division by zero"),

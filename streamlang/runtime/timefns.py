@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+from .core import short
+
 __all__ = [
     "apache_date",
     "bucket",
@@ -41,14 +43,13 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _bad_time(s: str) -> ValueError:
-    shown = s if len(s) <= 60 else s[:57] + "..."
-    return ValueError(f"not a time: {shown!r} (expected ISO 8601, apache or syslog)")
+    return ValueError(f"not a time: {short(s, 60)} (expected ISO 8601, apache or syslog)")
 
 
 def _month(name: str) -> int:
     number = _MONTHS.get(name) or _MONTHS.get(name.title())
     if number is None:
-        raise ValueError(f"unknown month name {name!r}")
+        raise ValueError(f"unknown month name {short(name)}")
     return number
 
 
@@ -71,10 +72,10 @@ def _offset(text: str) -> timezone:
 def _parse_offset(text: str) -> timezone:
     digits = text[1:]
     if text[:1] not in ("+", "-") or len(digits) != 4 or not (digits.isascii() and digits.isdigit()):
-        raise ValueError(f"bad UTC offset {text!r}")
+        raise ValueError(f"bad UTC offset {short(text)}")
     hours, minutes = int(digits[:2]), int(digits[2:])
     if hours > 23 or minutes > 59:
-        raise ValueError(f"bad UTC offset {text!r}")
+        raise ValueError(f"bad UTC offset {short(text)}")
     delta = timedelta(hours=hours, minutes=minutes)
     return timezone(-delta if text[0] == "-" else delta)
 
@@ -92,14 +93,14 @@ def _is_apache_shape(s: str) -> bool:
 def _parse_apache_exact(s: str) -> datetime:
     """The reference parser: strict, and says what is wrong."""
     if not _is_apache_shape(s):
-        raise ValueError(f"not an apache time: {s!r} (expected like 17/May/2015:10:05:03 +0000)")
+        raise ValueError(f"not an apache time: {short(s)} (expected like 17/May/2015:10:05:03 +0000)")
     try:
         return datetime(
             int(s[7:11]), _month(s[3:6]), int(s[0:2]),
             int(s[12:14]), int(s[15:17]), int(s[18:20]), 0, _offset(s[21:]),
         )
     except ValueError as error:
-        raise ValueError(f"not an apache time: {s!r} ({error})") from None
+        raise ValueError(f"not an apache time: {short(s)} ({error})") from None
 
 
 _MONTH_DASHES = {name: f"-{number:02d}-" for name, number in _MONTHS.items()}
@@ -221,7 +222,7 @@ def _parse_syslog(s: str, now: datetime | None) -> datetime | None:
             continue  # Feb 29 outside a leap year: try an earlier year
         if value - reference <= _ONE_DAY:
             return value
-    raise ValueError(f"no such day: {s!r}")
+    raise ValueError(f"no such day: {short(s)}")
 
 
 # ---------------------------------------------------------------------------
@@ -292,7 +293,7 @@ def time_from_number(n: float) -> datetime:
             return _EPOCH + timedelta(milliseconds=n)
         return _EPOCH + timedelta(seconds=n)
     except (OverflowError, ValueError):
-        raise ValueError(f"epoch time out of range: {n!r}") from None
+        raise ValueError(f"epoch time out of range: {short(n)}") from None
 
 
 def format_time(t: datetime) -> str:
@@ -350,12 +351,12 @@ def parse_duration(s: str) -> timedelta:
     """
     m = _DURATION.fullmatch(s.strip())
     if m is None or m.lastindex is None or m.lastindex < 2:
-        raise ValueError(f"not a duration: {s!r} (expected like 500ms, 30s, 5m, 2h, 1d, 1w or 1h30m)")
+        raise ValueError(f"not a duration: {short(s)} (expected like 500ms, 30s, 5m, 2h, 1d, 1w or 1h30m)")
     amounts = {unit: int(text) for unit, text in zip(_DURATION_UNITS, m.groups()[1:]) if text}
     try:
         td = timedelta(**amounts)
     except OverflowError:
-        raise ValueError(f"duration out of range: {s!r}") from None
+        raise ValueError(f"duration out of range: {short(s)}") from None
     return -td if m[1] else td
 
 

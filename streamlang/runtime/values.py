@@ -34,6 +34,30 @@ def plain(v: object) -> str:
     return str(v)
 
 
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# Other control characters, and the lone surrogates undecodable input bytes
+# become, as `\u{...}`: a shown value never moves the terminal's cursor.
+_UNSHOWABLE = re.compile(r'[\x00-\x1f\x7f\\"\ud800-\udfff]')
+
+
+def _escape(c: str) -> str:
+    return _ESCAPES.get(c) or f"\\u{{{ord(c):x}}}"
+
+
+def literal(v: object) -> str:
+    """A value as it is written in StreamLang (`"GET"`, `[1, null]`, `{a = 1}`, `1h30m`):
+    how the toplevel shows a bound value and a rejection's reason shows a bad one."""
+    if v is None:
+        return "null"
+    if isinstance(v, str):
+        return '"' + _UNSHOWABLE.sub(lambda m: _escape(m[0]), v) + '"'
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(literal(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {literal(x)}" for k, x in v.items()) + "}"
+    return plain(v)  # numbers, booleans, times and durations read the same either way
+
+
 def nested(v: object) -> str:
     """A value inside a list or record: scalars as plain, collections as JSON."""
     if isinstance(v, (list, tuple, dict)):

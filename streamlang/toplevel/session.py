@@ -221,7 +221,8 @@ class Session:
         return "stage"
 
     def val_line(self, name: str, shown: str, kept: list[str]) -> str:
-        from .show import clip, literal
+        from ..runtime.values import literal
+        from .show import clip
 
         kind = binding_kind(shown)
         head = self.paint("kw", "val") + f" {name} : "
@@ -236,7 +237,8 @@ class Session:
         return head + self.paint("type", shown)
 
     def main_answer(self, text: str, program: ir.Program, rows: int, check: Callable[[], None]) -> list[str]:
-        from .show import clip, literal
+        from ..runtime.values import literal
+        from .show import clip
 
         if program.value is not None:
             value = self.evaluate(self.prefix() + text)

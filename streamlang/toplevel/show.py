@@ -7,35 +7,10 @@ the terminal's width.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
-from ..runtime.timefns import format_duration
 from ..runtime.values import nested, table
 from ..typesys import DYN, FLOAT, INT, ListT, Record, Type, strip
-
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-
-
-def literal(v: Any) -> str:
-    """A value as a StreamLang literal (records as dicts, the way `Program.run` gives them)."""
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return '"' + "".join(_ESCAPES.get(c, c) for c in v) + '"'
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, datetime):
-        return v.isoformat()
-    if isinstance(v, timedelta):
-        return format_duration(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(literal(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k} = {literal(x)}" for k, x in v.items()) + "}"
-    return str(v)
 
 
 def clip(text: str, width: int) -> str:
