@@ -37,6 +37,28 @@ class _Parser(argparse.ArgumentParser):
         raise ArgumentError(message)
 
 
+def _count(text: str) -> int:
+    """`-j N`: a number of processes, at least one."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a number of processes (1 or more)")
+    return n
+
+
+def _megabytes(text: str) -> float:
+    """`--memory MB`: a size above zero (a fraction of a megabyte is allowed)."""
+    try:
+        mb = float(text)
+    except ValueError:
+        mb = 0.0
+    if not 0 < mb < float("inf"):
+        raise argparse.ArgumentTypeError(f"`{text}` is not a size in megabytes above 0")
+    return mb
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="sl", usage=USAGE, add_help=False, epilog=EXAMPLES,
                 formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -55,13 +77,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--ascii", action="store_true", help="draw charts with plain ASCII")
     p.add_argument("--live", action="store_true",
                    help="redraw count by/summarize tables as input arrives (on by default for a pipe to a terminal)")
-    p.add_argument("--memory", metavar="MB", type=float,
+    p.add_argument("--memory", metavar="MB", type=_megabytes,
                    help="memory `sort` may use before it spills to disk (default 256)")
     p.add_argument("--state", metavar="FILE",
                    help="incremental runs: read only what was appended since the last run with this FILE")
     p.add_argument("--skip-existing", action="store_true",
                    help="`write` leaves alone the files that already exist")
-    p.add_argument("-j", dest="jobs", metavar="N", type=int, default=1,
+    p.add_argument("-j", dest="jobs", metavar="N", type=_count, default=1,
                    help="N worker processes over the input files (same output as one)")
     p.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="where to run: this machine, or a dask.distributed cluster")
@@ -151,7 +173,7 @@ def _main(argv: list[str]) -> int:
             _err(f"sl: cannot read {opts.script}: {e.strerror}")
             return 2
         except UnicodeDecodeError as e:
-            _err(f"sl: {opts.script} is not UTF-8 text (byte {e.start}); a script must be")
+            _err(f"sl: {opts.script} is not UTF-8 text (at byte {e.start}); a script must be UTF-8")
             return 2
     elif opts.program is None:
         _err(f"sl: no program given\nusage: {USAGE}")

@@ -584,3 +584,10 @@ def test_groups_come_out_in_order_of_first_appearance(tmp_path: Path) -> None:
     assert ok(run(tmp_path, "summarize n = count() by k = _", stdin=data)).stdout == b"b\t2\na\t2\nc\t1\nd\t1\n"
     # sort is stable: equal keys keep their input order.
     assert ok(run(tmp_path, "sort by len(_)", stdin=b"bb\nb\naa\na\n")).stdout == b"b\na\nbb\naa\n"
+
+
+def test_a_script_that_is_not_utf8_is_a_usage_error_at_its_byte(tmp_path: Path) -> None:
+    (tmp_path / "bad.sl").write_bytes(b"map \xff\n")
+    r = run(tmp_path, "-f", "bad.sl")
+    assert (r.returncode, r.stdout) == (2, b"")
+    assert r.stderr == b"sl: bad.sl is not UTF-8 text (at byte 4); a script must be UTF-8\n"
