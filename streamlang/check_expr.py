@@ -473,6 +473,11 @@ CONVERT_TO = {"str": STR, "int": INT, "num": FLOAT, "bool": BOOL, "time": TIME, 
               "regex": STR, "seq": STR}
 
 
+# Functions of any type that still pass a null on, as the others do (`str(null)`
+# is null, not "null"); `contains(xs, null)` looks for a null, so only the first.
+NULL_PASSES_ANY = frozenset({"int", "float", "str", "bool", "time", "contains"})
+
+
 def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir.Expr:
     n = len(args)
     lo, hi = len(fn.params) - fn.optional, len(fn.params)
@@ -489,7 +494,7 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
     null_args: list[int] = []
     for i, (kind, arg) in enumerate(zip(kinds, args)):
         t = strip(arg.type)
-        if kind != "any" and (isinstance(arg.type, Opt) or t == NULL):
+        if (kind != "any" or i == 0 and fn.name in NULL_PASSES_ANY) and (isinstance(arg.type, Opt) or t == NULL):
             null_args.append(i)
         if t == DYN and kind != "any":
             arg = ir.Convert(CONVERT_TO.get(kind, STR), arg.span, arg)

@@ -43,6 +43,8 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
     for s in slots:
         s.base = len(layout)
         layout.extend(s.init())
+    for s in slots:
+        s.prepare()
     if key is None:
         before = [P.assign(st, P.list_(layout))]
     else:
@@ -55,6 +57,8 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
     for s in slots:
         for stmt in s.update(P.name(st)):
             g.emit(stmt)
+    # The arguments were computed first (see `Agg.prepare`): the key and the
+    # group's slots are touched only once nothing about the element can fail.
     if key is None:
         # One group: the loop after runs once, over its state.
         g.close_loop(body, before, [], P.list_([P.name(st)]), stage.info.out)
@@ -104,6 +108,13 @@ class Agg:
         self.g = g
         self.agg = agg
         self.base = 0
+        self.value: ast.expr | None = None
+
+    def prepare(self) -> None:
+        """Compute the argument before any group is touched: an element rejected
+        there (`sum(int(.x))` of "abc") must leave no trace, not half its updates."""
+        if self.agg.arg is not None:
+            self.value = self.g.assign(self.g.expr(self.agg.arg), "a")
 
     def s(self, st: ast.expr, i: int = 0) -> ast.Subscript:
         return P.subscript(st, P.const(self.base + i))
@@ -146,8 +157,8 @@ class Agg:
         fn = agg.fn
         if fn == "count":
             return [ast.AugAssign(target=self.target(st), op=ast.Add(), value=P.const(1))]
-        assert agg.arg is not None
-        v = g.assign(g.expr(agg.arg), "a")
+        assert agg.arg is not None and self.value is not None
+        v = self.value
         maybe_null = nullable(agg.arg.type)
 
         def when_value(stmts: list[ast.stmt]) -> list[ast.stmt]:
