@@ -379,6 +379,15 @@ def test_format_duration(td: timedelta, expected: str) -> None:
         ("0s", timedelta(0)),
         ("-1h30m", -timedelta(hours=1, minutes=30)),
         (" 5m\n", timedelta(minutes=5)),
+        # As durations appear in logs: fractions, and microseconds.
+        ("1.5s", timedelta(seconds=1, milliseconds=500)),
+        ("1.5h", timedelta(hours=1, minutes=30)),
+        ("2m30.5s", timedelta(minutes=2, seconds=30, milliseconds=500)),
+        ("0.25ms", timedelta(microseconds=250)),
+        ("12us", timedelta(microseconds=12)),
+        ("12µs", timedelta(microseconds=12)),
+        ("1s12us", timedelta(seconds=1, microseconds=12)),
+        ("-0.5s", -timedelta(milliseconds=500)),
     ],
 )
 def test_parse_duration(text: str, expected: timedelta) -> None:
@@ -387,7 +396,8 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "-", "10", "ms", "1.5h", "5m1h", "1h1h", "1h 30m", "5 m", "1y", "1H", "--5m", "+5m", "١s", "5mss"],
+    ["", "-", "10", "ms", "5m1h", "1h1h", "1h 30m", "5 m", "1y", "1H", "--5m", "+5m", "١s", "5mss", ".5s", "5.s",
+     "1.5.5s", "5mus", "5ns", "1us2ms"],
 )
 def test_parse_duration_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="^not a duration: "):

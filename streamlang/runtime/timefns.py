@@ -334,25 +334,33 @@ def format_duration(td: timedelta) -> str:
 
 
 # Units in descending order, each at most once; "m" must not eat the "m" of "ms".
+# Largest unit first, each at most once; an amount may have a fraction, as
+# durations in logs do (`took 1.5s`, `latency=0.25ms`, `12us`).
+_AMOUNT = r"(\d+(?:\.\d+)?)"
 _DURATION = re.compile(
-    r"(-)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?", re.ASCII
+    rf"(-)?(?:{_AMOUNT}w)?(?:{_AMOUNT}d)?(?:{_AMOUNT}h)?(?:{_AMOUNT}m(?![su]))?(?:{_AMOUNT}s)?(?:{_AMOUNT}ms)?"
+    rf"(?:{_AMOUNT}(?:us|µs))?", re.ASCII
 )
-_DURATION_UNITS = ("weeks", "days", "hours", "minutes", "seconds", "milliseconds")
+_DURATION_UNITS = ("weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds")
 
 
 def parse_duration(s: str) -> timedelta:
-    """Parse a duration literal: `500ms 30s 5m 2h 1d 1w`, or units combined largest first.
+    """Parse a duration: `500ms 30s 5m 2h 1d 1w 250us`, with fractions (`1.5s`), or units
+    combined largest first.
 
     >>> parse_duration("1h30m") == timedelta(hours=1, minutes=30)
     True
+    >>> parse_duration("1.5s") == timedelta(seconds=1, milliseconds=500)
+    True
 
     A leading `-` negates, so `format_duration`'s output always parses back.
-    Raises ValueError on anything else (fractions, unknown units, `5m1h`).
+    Raises ValueError on anything else (unknown units, `5m1h`, `1h 30m`).
     """
     m = _DURATION.fullmatch(s.strip())
     if m is None or m.lastindex is None or m.lastindex < 2:
-        raise ValueError(f"not a duration: {short(s)} (expected like 500ms, 30s, 5m, 2h, 1d, 1w or 1h30m)")
-    amounts = {unit: int(text) for unit, text in zip(_DURATION_UNITS, m.groups()[1:]) if text}
+        raise ValueError(f"not a duration: {short(s)} (expected like 500ms, 1.5s, 5m, 2h, 1d, 1w or 1h30m)")
+    amounts = {unit: float(text) if "." in text else int(text)
+               for unit, text in zip(_DURATION_UNITS, m.groups()[1:]) if text}
     try:
         td = timedelta(**amounts)
     except OverflowError:
