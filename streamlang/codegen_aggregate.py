@@ -114,7 +114,11 @@ class Agg:
         """Compute the argument before any group is touched: an element rejected
         there (`sum(int(.x))` of "abc") must leave no trace, not half its updates."""
         if self.agg.arg is not None:
-            self.value = self.g.assign(self.g.expr(self.agg.arg), "a")
+            value = self.g.expr(self.agg.arg)
+            if self.agg.fn in _NUMERIC and strip(self.agg.arg.type) == DYN:
+                # A schema-less field is converted where it is used: here, to a number.
+                value = P.call(self.g.runtime("dynamic", "to_number"), value)
+            self.value = self.g.assign(value, "a")
 
     def s(self, st: ast.expr, i: int = 0) -> ast.Subscript:
         return P.subscript(st, P.const(self.base + i))
@@ -128,8 +132,12 @@ class Agg:
         fn = self.agg.fn
         arg = strip(self.agg.arg.type) if self.agg.arg is not None else INT
         exact = arg not in (FLOAT, DYN)
+        # Schema-less values order as numbers where they read as numbers ("10" > 9), which
+        # the merge's plain comparison would not do.
+        ordered = arg != DYN
         table: dict[str, list[str | None]] = {
-            "count": ["add"], "sum": ["addnull" if exact else None], "min": ["min"], "max": ["max"],
+            "count": ["add"], "sum": ["addnull" if exact else None], "min": ["min" if ordered else None],
+            "max": ["max" if ordered else None],
             "avg": ["addnull" if exact else None, "add"], "first": ["first"], "last": ["last"],
             "count_distinct": ["union"], "list": ["extend"], "percentile": ["extend"],
             "stddev": [None, None, None],
@@ -175,7 +183,10 @@ class Agg:
                 ast.AugAssign(target=self.target(st, 1), op=ast.Add(), value=P.const(1))])
         if fn in ("min", "max"):
             op = ast.Lt() if fn == "min" else ast.Gt()
-            return when_value([ast.If(test=P.or_(P.is_none(cur), P.compare(v, op, self.s(st))),
+            better: ast.expr = P.compare(v, op, self.s(st))
+            if strip(agg.arg.type) == DYN:  # "2" and 10 compare as numbers; a record and 10 are a rejection
+                better = P.call(g.runtime("dynamic", "compare"), P.const("<" if fn == "min" else ">"), v, self.s(st))
+            return when_value([ast.If(test=P.or_(P.is_none(cur), better),
                                       body=[ast.Assign(targets=[self.target(st)], value=v)], orelse=[])])
         if fn == "first":
             return [ast.If(test=P.compare(cur, ast.Is(), g.runtime("core", "MISSING")),
@@ -223,6 +234,10 @@ class Agg:
             assert self.agg.param is not None
             return P.call(g.runtime("core", "percentile"), cur, g.expr(self.agg.param))
         return cur
+
+
+# Aggregates that do arithmetic on their values.
+_NUMERIC = frozenset({"sum", "avg", "stddev", "percentile"})
 
 
 def _has_list(agg: ir.Aggregate) -> bool:

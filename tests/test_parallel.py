@@ -73,6 +73,20 @@ def test_j2_on_the_real_log_keeps_first_appearance_order():
     assert one.stdout.decode().splitlines()[0].startswith("200\t")
 
 
+def test_min_and_max_of_a_schema_less_field_under_j_order_as_one_process_does(tmp_path):
+    # "10" and 9 compare as numbers in the run; a merge of the parts' maxima by
+    # Python's own comparison could not, so such a program runs whole.
+    files = []
+    for i, n in enumerate(('"10"', "9")):
+        (tmp_path / f"part-{i}").write_text(f'{{"k": "a", "n": {n}}}\n' * 50)
+        files.append(str(tmp_path / f"part-{i}"))
+    env = dict(os.environ, NO_COLOR="1", SL_JOBS_MIN_RANGE="64")
+    program = "parse json | summarize hi = max(.n), lo = min(.n) by .k | json"
+    one, two = sl([program, *files], env), sl(["-j", "2", program, *files], env)
+    assert one.stdout == b'{"k": "a", "hi": "10", "lo": 9}\n'
+    assert (two.returncode, two.stdout, two.stderr) == (0, one.stdout, b"")
+
+
 def test_the_cut_stages_on_a_small_input_exactly(tmp_path):
     data = tmp_path / "d"
     data.write_text("a,2\nb,1\nc,2\nd,3\na,1\nbad\nb,3\ne,2\n")
