@@ -50,3 +50,21 @@ def test_sl_sorts_an_input_larger_than_its_memory_budget(tmp_path, monkeypatch):
                           capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stderr == ""
     assert proc.stdout == "".join(f"{n}\n" for n in sorted(numbers, reverse=True))
+
+
+def test_schema_less_keys_of_mixed_types_spill_and_merge_like_an_in_memory_sort(tmp_path):
+    import json
+
+    rng = random.Random(7)
+    kinds = [lambda: rng.randint(0, 500), lambda: str(rng.randint(0, 500)), lambda: rng.choice("abc") * 3,
+             lambda: None, lambda: rng.random(), lambda: rng.choice([True, False]), lambda: [rng.randint(0, 3)]]
+    with open(tmp_path / "in.jsonl", "w") as f:
+        for i in range(30_000):
+            v = rng.choice(kinds)()
+            f.write(json.dumps({"i": i} if v is None else {"n": v, "i": i}) + "\n")
+    program = "parse json | sort by .n desc | map .i"
+    spilled = subprocess.run([sl_command(), "--memory", "0.2", program, str(tmp_path / "in.jsonl")],
+                             capture_output=True, check=True)
+    whole = subprocess.run([sl_command(), program, str(tmp_path / "in.jsonl")], capture_output=True, check=True)
+    assert spilled.stdout == whole.stdout and spilled.stderr == whole.stderr == b""
+    assert len(spilled.stdout.split()) == 30_000

@@ -6,6 +6,8 @@ conversion rejects the element like any other bad input.
 """
 from __future__ import annotations
 
+import json
+import math
 import operator
 from datetime import datetime, timedelta
 
@@ -120,6 +122,26 @@ def _coerce(a: object, b: object) -> tuple[object, object]:
     if isinstance(b, str) and isinstance(a, (int, float)) and not isinstance(a, bool):
         return a, to_number(b)
     return a, b
+
+
+def sort_key(v: object) -> object:
+    """A schema-less value as a key every other one orders against (`sort by .n`
+    on JSON): numbers, and text that reads as one, by value; then other text;
+    then booleans; then lists and records by their JSON. Null stays null, for
+    the sort to put last."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        try:
+            n = float(v)
+        except ValueError:
+            return (1, v)
+        return (0, n) if math.isfinite(n) else (1, v)
+    if isinstance(v, bool):
+        return (2, v)
+    if isinstance(v, (int, float)):
+        return (0, v) if math.isfinite(v) else (1, repr(v))
+    return (3, json.dumps(v, sort_keys=True, default=str))
 
 
 def compare(op: str, a: object, b: object) -> bool:
