@@ -527,6 +527,11 @@ class Checker:
 
     def check_derive(self, stage: S.DeriveStage, scope: Scope, elem: Type) -> tuple[list[ir.Stage], Type]:
         rec = strip(elem)
+        if rec == DYN:
+            # A schema-less record (`parse json`) stays one, with the fields added at run time.
+            items = tuple(self.check_items(stage.items, scope, elem))
+            value = ir.DeriveDyn(DYN, stage.span, ir.ElemRef(elem, stage.span), items)
+            return [ir.Map(self.info(stage, "derive", elem, DYN), value)], DYN
         if not isinstance(rec, Record):
             self.type_error(stage.span, f"`derive` adds fields to a record, but its input is {show(elem)}",
                             "use `select` or `map` to make a record", elem)

@@ -81,6 +81,9 @@ def expr(g: Codegen, e: ir.Expr) -> ast.expr:
             return P.list_([expr(g, i) for i in e.items])
         case ir.MakeRecord():
             return P.tuple_([expr(g, v) for _, v in e.fields])
+        case ir.DeriveDyn():
+            return P.call(g.runtime("dynamic", "derive"), expr(g, e.obj), P.tuple_([P.const(n) for n, _ in e.fields]),
+                          P.tuple_([expr(g, v) for _, v in e.fields]))
         case ir.Format():
             return fstring(g, e)
         case ir.LetIn():

@@ -192,6 +192,15 @@ class MakeRecord:
 
 
 @dataclass(frozen=True)
+class DeriveDyn:
+    """`derive` on a schema-less record: a copy with these fields added or replaced."""
+    type: Type
+    span: Span
+    obj: Expr
+    fields: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
 class Format:
     """An f-string: literal text and expressions, formatted as plain output is."""
     type: Type
@@ -223,7 +232,7 @@ class FileName:
 
 Expr = Union[Const, ElemRef, LocalRef, GlobalRef, GetField, GetDyn, GetIndex, GetSlice, CallBuiltin,
              BinOp, Logic, Not, Neg, Cond, Coalesce, IsNull, Match, Member, Convert, MakeList,
-             MakeRecord, Format, LetIn, LineNo, FileName]
+             MakeRecord, DeriveDyn, Format, LetIn, LineNo, FileName]
 
 
 # Stages --------------------------------------------------------------------

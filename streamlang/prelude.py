@@ -336,7 +336,8 @@ STAGES: dict[str, StageDoc] = {s.name: s for s in [
              "Makes a record of the items, in the order written.",
              _ex('split "," as {a: str, b: int} | select .b, c = .a + "!"', "x,1\n", "1\tx!\n")),
     StageDoc("derive", "derive [NAME =] EXPR, ...", "stage<{...}, {...}>",
-             "Adds fields to a record: a new name is appended, an existing one replaced in place.",
+             "Adds fields to a record: a new name is appended, an existing one replaced in place. "
+             "A schema-less record (`parse json`, `csv`, ...) stays one, with the fields added.",
              _ex('split "," as {a: str, b: int} | derive b = .b * 10, c = 1', "x,1\n", "x\t10\t1\n")),
     StageDoc("take", "take N", "stage<A, A>", "The first N elements; stops reading after them.",
              _ex("take 1", "a\nb\n", "a\n")),

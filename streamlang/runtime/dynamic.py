@@ -124,6 +124,15 @@ def _coerce(a: object, b: object) -> tuple[object, object]:
     return a, b
 
 
+def derive(rec: object, names: tuple[str, ...], values: tuple[object, ...]) -> dict:
+    """`derive` on a schema-less record: new names appended, existing ones replaced in place."""
+    if not isinstance(rec, dict):
+        raise Reject(f"`derive`: {short(rec)} is not a record")
+    out = dict(rec)
+    out.update(zip(names, values))
+    return out
+
+
 def sort_key(v: object) -> object:
     """A schema-less value as a key every other one orders against (`sort by .n`
     on JSON): numbers, and text that reads as one, by value; then other text;
