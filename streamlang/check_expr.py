@@ -405,7 +405,8 @@ def check_match(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Ex
                          "use str(x) to match a number's text", side.type)
     if isinstance(right, ir.Const) and isinstance(right.value, str):
         c.compile_regex(right.value, right.span)
-    return ir.Match(BOOL, e.span, to_static(left, STR), to_static(right, STR), negate=e.op == "!~")
+    # A missing schema-less field is null, and a null matches nothing, as with `str?`.
+    return ir.Match(BOOL, e.span, to_static(left, optional(STR)), to_static(right, STR), negate=e.op == "!~")
 
 
 def check_in(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Expr:
