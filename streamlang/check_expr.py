@@ -466,17 +466,12 @@ KIND_OK = {
     "str": lambda t: t == STR, "int": lambda t: t == INT, "num": lambda t: t in NUMERIC,
     "bool": lambda t: t == BOOL, "time": lambda t: t == TIME, "duration": lambda t: t == DURATION,
     "seq": lambda t: t == STR or isinstance(t, ListT), "list": lambda t: isinstance(t, ListT),
-    "regex": lambda t: t == STR, "ordered": lambda t: t in ORDERED, "any": lambda t: True,
+    "regex": lambda t: t == STR, "ordered": lambda t: t in ORDERED, "any": lambda t: True, "any?": lambda t: True,
 }
 KIND_NAME = {"num": "number", "seq": "str or list", "list": "list", "regex": "str (a regex)",
              "ordered": "number, str or time"}
 CONVERT_TO = {"str": STR, "int": INT, "num": FLOAT, "bool": BOOL, "time": TIME, "duration": DURATION,
               "regex": STR, "seq": STR}
-
-
-# Functions of any type that still pass a null on, as the others do (`str(null)`
-# is null, not "null"); `contains(xs, null)` looks for a null, so only the first.
-NULL_PASSES_ANY = frozenset({"int", "float", "str", "bool", "time", "contains"})
 
 
 def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir.Expr:
@@ -495,9 +490,9 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
     null_args: list[int] = []
     for i, (kind, arg) in enumerate(zip(kinds, args)):
         t = strip(arg.type)
-        if (kind != "any" or i == 0 and fn.name in NULL_PASSES_ANY) and (isinstance(arg.type, Opt) or t == NULL):
+        if kind != "any?" and (isinstance(arg.type, Opt) or t == NULL):
             null_args.append(i)
-        if t == DYN and kind != "any":
+        if t == DYN and kind not in ("any", "any?"):
             arg = ir.Convert(CONVERT_TO.get(kind, STR), arg.span, arg)
             t = arg.type
         if isinstance(t, TVar) or t == NULL:

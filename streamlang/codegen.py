@@ -691,7 +691,7 @@ class Codegen:
         self.emit(ast.If(test=P.compare(k, ast.Eq(), P.name(prev)), body=[ast.Continue()], orelse=[]))
         self.emit(P.assign(prev, k))
 
-    def sort_key(self, e: ir.Expr) -> ast.expr:
+    def sortable(self, e: ir.Expr) -> ast.expr:
         """A sort key's value; one of a schema-less type is made to order against any other."""
         if strip(e.type) == DYN:
             return P.call(self.runtime("dynamic", "sort_key"), self.expr(e))
@@ -703,7 +703,7 @@ class Codegen:
     def sort(self, stage: ir.Sort, body: list[ast.stmt]) -> None:
         # A Sorter keeps rows in memory up to the budget, then spills sorted runs to disk.
         sorter, add = self.fresh("sorter"), self.fresh("add")
-        keys = [self.sort_key(k.expr) for k in stage.keys]
+        keys = [self.sortable(k.expr) for k in stage.keys]
         key = P.tuple_(keys) if len(keys) > 1 else keys[0]
         self.emit(P.expr_stmt(P.call(P.name(add), key, self.materialize())))
         desc = P.tuple_([P.const(k.desc) for k in stage.keys])
@@ -720,7 +720,7 @@ class Codegen:
         acc = self.fresh("rows")
         # A literal, or a global the checker computes once before any input.
         n = self.expr(stage.count)
-        key = self.sort_key(stage.key.expr)
+        key = self.sortable(stage.key.expr)
         self.emit(P.expr_stmt(P.method(P.name(acc), "append", P.tuple_([key, self.materialize()]))))
         trim = P.call(self.runtime("core", "top_trim"), P.name(acc), n, P.const(stage.key.desc))
         limit = P.call("max", P.binop(n, ast.Mult(), P.const(2)), P.const(1024))

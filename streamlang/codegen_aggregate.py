@@ -43,6 +43,8 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
     for s in slots:
         s.base = len(layout)
         layout.extend(s.init())
+    # Every argument first (see `Agg.prepare`): the key's group and its slots are
+    # touched only once nothing about the element can fail.
     for s in slots:
         s.prepare()
     if key is None:
@@ -57,8 +59,6 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
     for s in slots:
         for stmt in s.update(P.name(st)):
             g.emit(stmt)
-    # The arguments were computed first (see `Agg.prepare`): the key and the
-    # group's slots are touched only once nothing about the element can fail.
     if key is None:
         # One group: the loop after runs once, over its state.
         g.close_loop(body, before, [], P.list_([P.name(st)]), stage.info.out)

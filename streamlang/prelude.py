@@ -40,7 +40,8 @@ class Example:
 @dataclass(frozen=True)
 class Function:
     name: str
-    # Parameter kinds: str int num bool time duration seq list any regex ordered
+    # Parameter kinds: str int num bool time duration seq list any any? regex ordered.
+    # A null passes on through every kind (the call is null) but `any?`, which takes it as a value.
     params: tuple[str, ...]
     result: Result
     impl: Impl
@@ -54,7 +55,7 @@ class Function:
 
     @property
     def signature(self) -> str:
-        shown = {"num": "number", "seq": "str | [T]", "list": "[T]", "any": "T", "regex": "str",
+        shown = {"num": "number", "seq": "str | [T]", "list": "[T]", "any": "T", "any?": "T", "regex": "str",
                  "ordered": "T"}
         ps = [shown.get(p, p) for p in self.params]
         if self.optional:
@@ -171,7 +172,7 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("replace", ("str", "regex", "str"), STR, _replace,
              "Every match of a regex replaced (`\\1` in the replacement is the first group).",
              _ex('map replace(_, r"\\d+", "N")', "id 42 of 7\n", "id N of N\n")),
-    Function("contains", ("any", "any"), BOOL, _contains,
+    Function("contains", ("any", "any?"), BOOL, _contains,
              "Whether a string contains a substring, or a list an item.",
              _ex('where contains(_, "bot")', "googlebot\nfirefox\n", "googlebot\n")),
     Function("starts_with", ("str", "str"), BOOL, _method("startswith"),
@@ -325,9 +326,12 @@ STAGES: dict[str, StageDoc] = {s.name: s for s in [
              "up to the next literal part.",
              _ex('parse "* = *" as k, v:int | map .v * 2', "a = 21\n", "42\n")),
     StageDoc("extract", 'extract r"REGEX" [as SCHEMA]', "stage<str, {...}>",
-             "Searches each line for a regex; its named groups become fields. No match rejects the line.",
+             "Searches each line for a regex; its named groups become fields. No match rejects the line. "
+             "A `duration` field reads durations as logs write them: `1.5s`, `250ms`, `12us`, `1h30m`.",
              _ex('extract r"took (?P<ms>\\d+)ms" as {ms: int} | map .ms', "GET / took 35ms\n", "35\n")),
-    StageDoc("map", "map EXPR", "stage<A, B>", "Transforms each element.",
+    StageDoc("map", "map EXPR", "stage<A, B>",
+             "Transforms each element. A function given alone (`map len`, or one bound with `let`) "
+             "is applied to it.",
              _ex("map _ + _", "ab\n", "abab\n")),
     StageDoc("where", "where EXPR   (alias: filter)", "stage<A, A>",
              "Keeps the elements for which EXPR is true (a null counts as false).",

@@ -7,6 +7,11 @@ import sys
 from collections import deque
 from functools import lru_cache
 
+# `typing` costs 20 ms to import; a one-liner's start-up goes without it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 # Integers are of any size (SPEC §2), in text too: Python's 4300-digit limit on
 # converting text to int is raised far enough for any real number, but kept,
 # because the conversion is quadratic: a hostile line of a million digits is
@@ -145,10 +150,21 @@ def percentile(values: list, p: float) -> float | None:
     return float(values[lo] + (values[hi] - values[lo]) * (pos - lo))
 
 
+_literal: Callable[[object], str] | None = None
+
+
+def _load_literal() -> Callable[[object], str]:
+    # Imported once a line is rejected, not at start-up; then kept, as an import
+    # statement run for every rejection would cost more than the rest of it.
+    global _literal
+    from .values import literal
+    _literal = literal
+    return literal
+
+
 def short(v: object, limit: int = 40) -> str:
     """A value in a rejection's reason, written as in StreamLang, cut to `limit`."""
-    from .values import literal  # only when a line is rejected: not at start-up
-    text = literal(v)
+    text = (_literal or _load_literal())(v)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 

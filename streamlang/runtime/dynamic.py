@@ -34,18 +34,17 @@ def to_int(v: object) -> int | None:
             pass
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    if isinstance(v, float) or isinstance(v, str) and _is_float(v):
+    if isinstance(v, float) or isinstance(v, str) and _float_of(v) is not None:
         # Used with an int (`.ms * 2`), a field is read as one; the fix is the user's.
         raise Reject(f"{short(v)} is not an int (read a field that may hold a fraction with float(...))")
     raise Reject(f"{short(v)} is not an int")
 
 
-def _is_float(text: str) -> bool:
+def _float_of(text: str) -> float | None:
     try:
-        float(text)
+        return float(text)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def to_float(v: object) -> float | None:
@@ -141,11 +140,8 @@ def sort_key(v: object) -> object:
     if v is None:
         return None
     if isinstance(v, str):
-        try:
-            n = float(v)
-        except ValueError:
-            return (1, v)
-        return (0, n) if math.isfinite(n) else (1, v)
+        n = _float_of(v)
+        return (0, n) if n is not None and math.isfinite(n) else (1, v)
     if isinstance(v, bool):
         return (2, v)
     if isinstance(v, (int, float)):

@@ -75,11 +75,14 @@ def _converting(to: str) -> Callable[[re.Match[str]], str]:
     """Python's own message for a bad int("x") or float("x") shows the text as a
     Python repr; the reason shows it as StreamLang writes it."""
     def reason(m: re.Match[str]) -> str:
+        text = m[1]
+        if len(text) >= 2 and text[0] == text[-1] in "'\"" and "\\" not in text:
+            return f"cannot convert {short(text[1:-1])} to {to}"  # most texts: no escapes to undo
         import ast
         try:
-            shown = short(ast.literal_eval(m[1]))
+            shown = short(ast.literal_eval(text))
         except (ValueError, SyntaxError):  # Python cut a long text short: keep its form
-            shown = m[1]
+            shown = text
         return f"cannot convert {shown} to {to}"
     return reason
 

@@ -333,9 +333,9 @@ def format_duration(td: timedelta) -> str:
     return "".join(parts)
 
 
-# Units in descending order, each at most once; "m" must not eat the "m" of "ms".
-# Largest unit first, each at most once; an amount may have a fraction, as
-# durations in logs do (`took 1.5s`, `latency=0.25ms`, `12us`).
+# Units largest first, each at most once ("m" must not eat the "m" of "ms" or
+# "us"); an amount may have a fraction, as durations in logs do (`took 1.5s`,
+# `latency=0.25ms`, `12us`).
 _AMOUNT = r"(\d+(?:\.\d+)?)"
 _DURATION = re.compile(
     rf"(-)?(?:{_AMOUNT}w)?(?:{_AMOUNT}d)?(?:{_AMOUNT}h)?(?:{_AMOUNT}m(?![su]))?(?:{_AMOUNT}s)?(?:{_AMOUNT}ms)?"
