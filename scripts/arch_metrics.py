@@ -328,6 +328,7 @@ class Counts:
     checks: int = 0
     statements_checked: int = 0
     builds: int = 0
+    codegens: int = 0
 
 
 class Counting:
@@ -340,7 +341,7 @@ class Counting:
         self._undo: list[Callable[[], None]] = []
 
     def __enter__(self) -> Counting:
-        from streamlang import checker, driver, parser
+        from streamlang import checker, codegen, driver, parser
 
         counts = self.counts
         parse = parser.parse_program
@@ -348,6 +349,7 @@ class Counting:
         check_let = checker.Checker.check_let
         check_main = checker.Checker.check_main
         build = driver.build
+        codegen_init = codegen.Codegen.__init__
 
         def counted_parse(source):  # type: ignore[no-untyped-def]
             counts.parses += 1
@@ -371,11 +373,16 @@ class Counting:
             counts.builds += 1
             return build(*args, **kwargs)
 
+        def counted_codegen_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            counts.codegens += 1
+            codegen_init(self, *args, **kwargs)
+
         self._replace_everywhere(parse, counted_parse)
         self._replace_everywhere(build, counted_build)
         for name, wrapper in (("check_program", counted_check_program), ("check_let", counted_check_let),
                               ("check_main", counted_check_main)):
             self._set(checker.Checker, name, wrapper)
+        self._set(codegen.Codegen, "__init__", counted_codegen_init)
         return self
 
     def _replace_everywhere(self, original: object, wrapper: object) -> None:
@@ -425,9 +432,10 @@ def toplevel_counts(lets: int, sample: Path) -> dict[str, Counts]:
 def toplevel_report(lets: list[int]) -> str:
     lines = ["## Toplevel: work per input after N `let` bindings", "",
              "Counted by wrapping `parser.parse_program`, `Checker.check_program` (a check), "
-             "`Checker.check_let`/`check_main` (statements checked) and `driver.build` (full compiles).", "",
-             "| input | N | parses | statements parsed | checks | statements checked | builds |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "`Checker.check_let`/`check_main` (statements checked), `driver.build` (full compiles) and "
+             "`Codegen()` (code generated: a build's, and constant evaluation's inside a check).", "",
+             "| input | N | parses | statements parsed | checks | statements checked | builds | codegen runs |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / "sample.log"
         sample.write_text("alpha\nbeta\ngamma\n", encoding="utf-8")
@@ -438,7 +446,7 @@ def toplevel_report(lets: list[int]) -> str:
     rows.sort(key=lambda r: (r[0], r[1]))
     for label, n, c in rows:
         lines.append(f"| {label} | {n} | {c.parses} | {c.statements_parsed} | {c.checks} | "
-                     f"{c.statements_checked} | {c.builds} |")
+                     f"{c.statements_checked} | {c.builds} | {c.codegens} |")
     return "\n".join(lines)
 
 
