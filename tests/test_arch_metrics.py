@@ -131,3 +131,21 @@ def test_an_unknown_section_is_a_usage_error():  # type: ignore[no-untyped-def]
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1].endswith("error: unknown section 'cycle' (choose from cycles, sizes, "
                                                  "toplevel, dispatch)")
+
+
+def test_every_counter_finds_its_entry_point(metrics):  # type: ignore[no-untyped-def]
+    assert metrics.resolve("streamlang.no_such_module:parse") is None
+    assert metrics.resolve("streamlang.parser:no_such_function") is None
+    used = metrics.entry_points()
+    assert sorted(used) == ["builds", "checks", "codegen runs", "lets checked", "mains checked", "parses"]
+    assert [counter for counter, spec in used.items() if spec is None] == []
+
+
+def test_counting_wrappers_are_removed_afterwards(metrics):  # type: ignore[no-untyped-def]
+    from streamlang import driver, parser
+    before = (parser.parse_program, driver.parse_program)
+    with metrics.Counting() as c:
+        driver.check(driver.Source("let a = 1\nlet b = 2\nmap _", "<t>"))
+    assert (parser.parse_program, driver.parse_program) == before
+    assert (c.counts.calls["parses"], c.counts.statements_parsed, c.counts.calls["checks"],
+            c.counts.statements_checked, c.counts.calls["builds"]) == (1, 3, 1, 3, 0)
