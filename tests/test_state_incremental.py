@@ -256,7 +256,8 @@ def test_partitioned_writes_add_a_days_new_rows_to_its_file(tmp_path, monkeypatc
     assert (tmp_path / "out/d2.csv").read_text() == "day,n\nd2,4\n"
 
 
-def test_skip_existing_with_state_is_refused(tmp_path):
+def test_skip_existing_with_state_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     data = tmp_path / "events.csv"
     data.write_text("day,n\nd1,1\n")
     run = sl(tmp_path, "--skip-existing", 'parse csv | write "out/{day}.csv"', data)
@@ -264,6 +265,7 @@ def test_skip_existing_with_state_is_refused(tmp_path):
     assert run.stderr == ("sl: --state and --skip-existing cannot go together: with --state, `write` adds a "
                           "day's new rows to its file (--skip-existing would drop them)\n")
     assert not (tmp_path / "state.json").exists()
+    assert not (tmp_path / "out").exists()
 
 
 # 8, 9 -----------------------------------------------------------------------
