@@ -79,6 +79,24 @@ def test_copytruncate_after_unread_appends_reads_the_copy_first(tmp_path):
     assert sl(tmp_path, "map _", log).stdout == ""
 
 
+def test_copytruncate_while_a_run_reads_loses_and_repeats_nothing(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_text(numbered(0, 200_000))
+    reading = subprocess.Popen([sl_command(), "--state", str(tmp_path / "state.json"), "map _", str(log)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)                                           # blocked on its full output pipe, mid-file
+    assert reading.poll() is None
+    shutil.copyfile(log, tmp_path / "app.log.1")
+    with open(log, "r+") as f:
+        f.truncate(0)
+    append(log, numbered(200_000, 200_010))
+    first, first_err = reading.communicate()
+    assert (reading.returncode, first_err) == (0, "")
+    second = sl(tmp_path, "map _", log)
+    assert (second.returncode, second.stderr) == (0, "")
+    assert first + second.stdout == numbered(0, 200_010)
+
+
 def test_two_rotations_between_runs_read_the_middle_file(tmp_path):
     log = tmp_path / "app.log"
     log.write_text(numbered(1, 3))

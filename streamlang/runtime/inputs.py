@@ -383,7 +383,7 @@ class Input:
             yield lines
 
     def _tracked(self) -> Iterator[list[str]]:
-        from .state import entry_for
+        from .state import Edges, entry_for
         for path, offset, line_no, key, identity in self.plan:
             try:
                 f = open_binary(path)
@@ -396,6 +396,7 @@ class Input:
                     f.close()
                     self._vanished(path, identity, None)
                     continue
+                edges = Edges(f, offset) if key is not None else None
                 f.seek(offset)
                 header = _first_line(f) if offset > 0 else None
             except (OSError, EOFError, ValueError) as e:
@@ -412,11 +413,11 @@ class Input:
             with f:
                 done: list[int] = [offset, line_no]
                 try:
-                    yield from self._segment(f, path, done)
+                    yield from self._segment(f, path, done, edges)
                 finally:
                     if key is not None:
                         self._held_back(f, done)
-                        self.positions[key] = entry_for(f, *done)
+                        self.positions[key] = entry_for(f, done[0], done[1], edges)
 
     def _vanished(self, path: str, identity: Any, e: OSError | None) -> None:
         """A file could not be opened, or was another by then."""
@@ -429,10 +430,10 @@ class Input:
         self.report(f"{path} was renamed or removed as this run began (a rotation?): the state is not "
                     f"saved, and the next run reads again what this one read")
 
-    def _segment(self, f: Any, path: str, done: list[int]) -> Iterator[list[str]]:
+    def _segment(self, f: Any, path: str, done: list[int], edges: Any) -> Iterator[list[str]]:
         """The lines of a file from `done` = [byte offset, line number], which is
         kept at the end of what the program consumed (`_Counted` tells how much of
-        a chunk it was stopped in, by `take`)."""
+        a chunk it was stopped in, by `take`), the bytes consumed added to `edges`."""
         offset, line_no = done
         self.starts = [(line_no, offset)]  # where each chunk began, to find a held line's offset
         rest = b""
@@ -461,10 +462,15 @@ class Input:
                 yield lines
             except GeneratorExit:
                 # Stopped inside this chunk: its first `used` lines were consumed.
-                done[:] = [offset + _after_lines(raw, lines.used), first_line + lines.used]
+                used = _after_lines(raw, lines.used)
+                done[:] = [offset + used, first_line + lines.used]
+                if edges is not None:
+                    edges.add(raw[:used])
                 raise
             offset += cut + 1
             done[:] = [offset, line_no]
+            if edges is not None:
+                edges.add(raw)
 
     def _held_back(self, f: Any, done: list[int]) -> None:
         """Move `done` back to the line a stage still holds an element from."""

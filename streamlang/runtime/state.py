@@ -61,11 +61,42 @@ def fingerprint(f: Any, offset: int) -> str:
     return h.hexdigest()
 
 
-def entry_for(f: Any, offset: int, line: int) -> dict[str, Any]:
-    """What the state records of an open plain file read up to `offset`."""
+class Edges:
+    """The bytes a fingerprint covers, kept as a file is read from `offset`: a
+    file truncated while it is read (copytruncate) still gets the fingerprint
+    of the bytes that were read."""
+
+    def __init__(self, f: Any, offset: int):
+        f.seek(0)
+        self.head = f.read(min(offset, EDGE_BYTES))
+        f.seek(max(0, offset - EDGE_BYTES))
+        self.tail = f.read(offset - max(0, offset - EDGE_BYTES))
+        self.offset = offset
+
+    def add(self, data: bytes) -> None:
+        """`data`, the bytes just after the offset, were consumed."""
+        if len(self.head) < EDGE_BYTES:
+            self.head += data[:EDGE_BYTES - len(self.head)]
+        self.tail = data[-EDGE_BYTES:] if len(data) >= EDGE_BYTES else (self.tail + data)[-EDGE_BYTES:]
+        self.offset += len(data)
+
+    def fingerprint(self) -> str:
+        """What `fingerprint` would give for the file's first `self.offset` bytes."""
+        h = hashlib.sha1(self.head[:min(self.offset, EDGE_BYTES)])
+        tail_from = max(EDGE_BYTES, self.offset - EDGE_BYTES)
+        if tail_from < self.offset:
+            h.update(self.tail[tail_from - self.offset:])
+        return h.hexdigest()
+
+
+def entry_for(f: Any, offset: int, line: int, edges: Edges | None = None) -> dict[str, Any]:
+    """What the state records of an open plain file consumed up to `offset`
+    (fingerprinted from `edges` if they end there, else from the file)."""
     st = os.fstat(f.fileno())
-    return {"dev": st.st_dev, "ino": st.st_ino, "offset": offset, "line": line, "size": st.st_size,
-            "fingerprint": fingerprint(f, offset)}
+    fp = edges.fingerprint() if edges is not None and edges.offset == offset else fingerprint(f, offset)
+    # A file truncated while it was read is smaller now than what was read of it.
+    return {"dev": st.st_dev, "ino": st.st_ino, "offset": offset, "line": line,
+            "size": max(st.st_size, offset), "fingerprint": fp}
 
 
 def read_state(path: str) -> dict[str, dict[str, Any]]:
