@@ -352,3 +352,22 @@ def test_the_temporary_state_file_never_follows_a_symlink(tmp_path):
     assert json.loads(state.read_text())["format"] == "streamlang-state"
     assert not state.is_symlink()
     assert oct(state.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_an_empty_state_file_is_a_new_state(tmp_path):
+    (tmp_path / "state.json").write_text("")                  # made by `touch`
+    log = tmp_path / "app.log"
+    log.write_text("a\nb\n")
+    assert sl(tmp_path, "map _", log).stdout == "a\nb\n"
+    assert json.loads((tmp_path / "state.json").read_text())["files"][str(log)]["offset"] == 4
+    assert sl(tmp_path, "map _", log).stdout == ""
+
+
+def test_a_join_element_longer_than_a_chunk_is_held_whole(tmp_path):
+    log = tmp_path / "app.log"
+    element = "E\n" + "".join(f"  at {k}\n" for k in range(30_000))
+    log.write_text("head\n" + element)
+    program = 'join r"^ " | map f"{lineno()} {len(_)}"'
+    assert sl(tmp_path, program, log).stdout == "1 4\n"
+    append(log, "next\n")
+    assert sl(tmp_path, program, log).stdout == f"2 {len(element) - 1}\n"
