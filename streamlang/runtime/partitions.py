@@ -2,9 +2,10 @@
 
 Each partition is written to a temporary name beside its final one and
 renamed into place only when the run has finished, so a reader (or the next
-night's run) never sees half a file. Under `--state`, a day's existing file is
-copied into the temporary file first and the new rows added after it. With `--skip-existing`, a partition
-whose file already exists is left alone: a finished day is never redone.
+night's run) never sees half a file. Under `--state`, a day's existing file
+is copied into the temporary file first and the new rows added after it. With
+`--skip-existing`, a partition whose file already exists is left alone: a
+finished day is never redone.
 """
 from __future__ import annotations
 
