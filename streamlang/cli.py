@@ -274,19 +274,48 @@ def _live(opts: argparse.Namespace) -> bool:
 
 
 def _state_plan(opts: argparse.Namespace, src):  # type: ignore[no-untyped-def]
+    """The state, locked and read, and what this run reads; or an error (exit 2)."""
     from .runtime.inputs import expand
-    from .runtime.state import State
+    from .runtime.state import State, StateError
     paths = list(expand(opts.files))
     if not paths or "-" in paths:
         return None, "--state needs input files (stdin cannot be resumed)"
     if any(p.endswith((".gz", ".bz2", ".xz")) for p in paths):
         return None, "--state reads plain files; compressed files cannot be resumed where they stopped"
+    if opts.skip_existing:
+        return None, ("--state and --skip-existing cannot go together: with --state, `write` adds a day's "
+                      "new rows to its file (--skip-existing would drop them)")
+    state = State(opts.state)
     try:
-        state = State(opts.state)
-    except ValueError as e:
+        state.lock(lambda: _err(f"sl: waiting for another run with --state {opts.state} to finish"))
+    except StateError as e:
         return None, str(e)
     src.tracked(state.plan(paths))
+    from .runtime.partitions import Partitions
+    Partitions.incremental = True
     return state, None
+
+
+def _end_state(state, src, opts: argparse.Namespace, status: int, output_ok: bool) -> int:  # type: ignore[no-untyped-def]
+    """Save how far the run got, if its output was all written; say what rotation lost."""
+    for message in state.lost:
+        _err(f"sl: {message}")
+    if not output_ok or src.unsure:
+        return status  # nothing recorded: the next run reads these lines again
+    pause = os.environ.get("SL_STATE_PAUSE")
+    if pause:
+        # The window the at-least-once contract is about: output written, state not
+        # yet. Tests hold the run here to kill it.
+        import time
+        time.sleep(float(pause))
+    try:
+        state.save(src.positions)
+    except OSError as e:
+        _err(f"sl: cannot write the state file {opts.state}: {e.strerror or e}")
+        return 1
+    if state.lost and opts.strict:
+        return 1
+    return status
 
 
 def _first_line(files: list[str]) -> str | None:
@@ -355,6 +384,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
             rt.close()
             return 2
     status = 0
+    output_ok = False  # the whole output written and flushed: only then is the state saved
     try:
         parallel = _parallel_plan(opts, run, state)
         if opts.engine == "dask" and parallel is not None:
@@ -376,6 +406,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         else:
             run(src, rt)
             rt.flush()
+        output_ok = True
     except StrictFailure as e:
         rt.flush()
         rt.abandon()
@@ -403,22 +434,13 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         except OSError as e:
             _err(f"sl: cannot write {opts.rejects}: {e.strerror or e}")
             status = 1
+            output_ok = False
     rt.end_progress()
     summary = rt.summary()
     if summary:
         _err(summary)
-    if state is not None and status in (0, 1) and not rt.io_failed:
-        pause = os.environ.get("SL_STATE_PAUSE")
-        if pause:
-            # The window the at-least-once contract is about: output written, state not
-            # yet. Tests hold the run here to kill it.
-            import time
-            time.sleep(float(pause))
-        try:
-            state.save(src.positions, {})
-        except OSError as e:
-            _err(f"sl: cannot write the state file {opts.state}: {e.strerror or e}")
-            return 1
+    if state is not None:
+        status = _end_state(state, src, opts, status, output_ok)
     if rt.io_failed and status == 0:
         status = 1
     return status

@@ -197,6 +197,34 @@ def split_lines(text: str) -> list[str]:
     return _split[1]
 
 
+class _Counted(list):
+    """A chunk under `--state`: counts the lines taken from it, so that a run
+    stopped in the middle (`take`) records exactly how far it got."""
+    used = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for i, line in enumerate(list.__iter__(self)):
+            self.used = i + 1
+            yield line
+
+
+def _after_lines(raw: bytes, k: int) -> int:
+    """The length of the first `k` lines of `raw`, newlines included."""
+    end = 0
+    for _ in range(k):
+        end = raw.index(b"\n", end) + 1
+    return end
+
+
+def _first_line(f: Any) -> str:
+    """A file's first line (its header), its position kept."""
+    at = f.tell()
+    f.seek(0)
+    line = f.read(CHUNK).split(b"\n", 1)[0]
+    f.seek(at)
+    return line.decode("utf-8", "surrogateescape").rstrip("\r").lstrip("\ufeff")
+
+
 class Input:
     """Chunks of lines (lists of str, without line ends) from files or stdin.
     With `keep_newlines`, lines may end with their `\n` (not a `\r\n`).
@@ -226,11 +254,26 @@ class Input:
         # then keep their newline, which saves copying every line.
         self.keep_newlines = False
 
-    def tracked(self, plan: list[tuple[str, int, int]]) -> None:
-        """Read these (path, byte offset, first line number) segments instead, and
-        record in `positions` how far each got (for `--state`)."""
+    def tracked(self, plan: list[Any]) -> None:
+        """Read these (path, byte offset, first line number, state key) segments
+        instead, and record in `positions` how far the program consumed each
+        keyed one (for `--state`)."""
         self.plan = plan
-        self.positions: dict[str, tuple[int, int]] = {}
+        self.positions: dict[str, dict[str, Any]] = {}
+        # The line a stage holding an unfinished element (a `join`) began it at:
+        # the next run goes on from there. The files whose last element is so held.
+        self.held_from: int | None = None
+        self.held_files: set[int] = set()
+        # A file resumed after its first line: that line, its CSV/TSV header.
+        self.header_line: str | None = None
+        # A file renamed or removed between planning and reading (a rotation
+        # just then): what this run read is not certain, so it saves no state.
+        self.unsure = False
+
+    def hold(self, line_no: int) -> None:
+        """A stage has begun an element at `line_no` of the current file and not
+        yet let it through: if the run ends here, the next one starts there."""
+        self.held_from = line_no
 
     def __iter__(self) -> Iterator[list[str]]:
         if getattr(self, "plan", None) is not None:
@@ -340,43 +383,104 @@ class Input:
             yield lines
 
     def _tracked(self) -> Iterator[list[str]]:
-        for path, offset, line_no in self.plan:
+        from .state import Edges, entry_for
+        for path, offset, line_no, key, identity in self.plan:
             try:
-                f = open(path, "rb")
-                f.seek(offset)
+                f = open_binary(path)
             except OSError as e:
-                self.failed = True
-                self.report(f"cannot read {path}: {e.strerror or e}")
+                self._vanished(path, identity, e)
+                continue
+            try:
+                st = os.fstat(f.fileno())
+                if identity is not None and (st.st_dev, st.st_ino) != identity:
+                    f.close()
+                    self._vanished(path, identity, None)
+                    continue
+                edges = Edges(f, offset) if key is not None else None
+                f.seek(offset)
+                header = _first_line(f) if offset > 0 else None
+            except (OSError, EOFError, ValueError) as e:
+                f.close()
+                self._failed(path, e)
+                self.unsure = True
                 continue
             self.name = path
             self.file_no += 1
             self.whole = None
-            self.mtime = None
-            self.positions[path] = (offset, line_no)
-            rest = b""
+            self.header_line = header
+            self.held_from = None
+            self.mtime = st.st_mtime
             with f:
-                while True:
-                    self.flush()
-                    try:
-                        data = f.read(CHUNK)
-                    except OSError as e:
-                        self._failed(path, e)
-                        break
-                    if not data:
-                        break  # a last line without its newline waits for the next run
-                    self.bytes_read += len(data)
-                    data = rest + data
-                    cut = data.rfind(b"\n")
-                    if cut < 0:
-                        rest = data
-                        continue
-                    rest = data[cut + 1:]
-                    lines = self._lines(data[:cut + 1].decode("utf-8", "surrogateescape"), offset == 0)
-                    line_no = self._number(lines, line_no)
-                    offset += cut + 1
-                    yield lines
-                    # Only once the chunk's lines have gone through the whole program.
-                    self.positions[path] = (offset, line_no)
+                done: list[int] = [offset, line_no]
+                try:
+                    yield from self._segment(f, path, done, edges)
+                finally:
+                    if key is not None:
+                        self._held_back(f, done)
+                        self.positions[key] = entry_for(f, done[0], done[1], edges)
+
+    def _vanished(self, path: str, identity: Any, e: OSError | None) -> None:
+        """A file could not be opened, or was another by then."""
+        self.failed = True
+        if identity is None:
+            # Named but absent: reported; the other files' state is still saved.
+            self.report(f"cannot read {path}: {getattr(e, 'strerror', None) or e}")
+            return
+        self.unsure = True
+        self.report(f"{path} was renamed or removed as this run began (a rotation?): the state is not "
+                    f"saved, and the next run reads again what this one read")
+
+    def _segment(self, f: Any, path: str, done: list[int], edges: Any) -> Iterator[list[str]]:
+        """The lines of a file from `done` = [byte offset, line number], which is
+        kept at the end of what the program consumed (`_Counted` tells how much of
+        a chunk it was stopped in, by `take`), the bytes consumed added to `edges`."""
+        offset, line_no = done
+        self.starts = [(line_no, offset)]  # where each chunk began, to find a held line's offset
+        rest = b""
+        while True:
+            self.flush()
+            try:
+                data = f.read(CHUNK)
+            except (OSError, EOFError, ValueError) as e:
+                self._failed(path, e)
+                return
+            if not data:
+                return  # a last line without its newline waits for the next run
+            self.bytes_read += len(data)
+            data = rest + data
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                rest = data
+                continue
+            rest = data[cut + 1:]
+            raw = data[:cut + 1]
+            lines = _Counted(self._lines(raw.decode("utf-8", "surrogateescape"), offset == 0))
+            self.starts.append((line_no, offset))
+            first_line = line_no
+            line_no = self._number(lines, line_no)
+            try:
+                yield lines
+            except GeneratorExit:
+                # Stopped inside this chunk: its first `used` lines were consumed.
+                used = _after_lines(raw, lines.used)
+                done[:] = [offset + used, first_line + lines.used]
+                if edges is not None:
+                    edges.add(raw[:used])
+                raise
+            offset += cut + 1
+            done[:] = [offset, line_no]
+            if edges is not None:
+                edges.add(raw)
+
+    def _held_back(self, f: Any, done: list[int]) -> None:
+        """Move `done` back to the line a stage still holds an element from."""
+        held = self.held_from
+        if held is None or held >= done[1]:
+            return
+        start_line, start_offset = max(s for s in self.starts if s[0] <= held)
+        f.seek(start_offset)
+        done[:] = [start_offset + _after_lines(f.read(done[0] - start_offset), held - start_line), held]
+        self.held_files.add(self.file_no)
 
     def _number(self, lines: list[str], line_no: int) -> int:
         """Make `lines` the current chunk, its first line numbered `line_no`;

@@ -2,8 +2,10 @@
 
 Each partition is written to a temporary name beside its final one and
 renamed into place only when the run has finished, so a reader (or the next
-night's run) never sees half a file. With `--skip-existing`, a partition
-whose file already exists is left alone: a finished day is never redone.
+night's run) never sees half a file. Under `--state`, a day's existing file
+is copied into the temporary file first and the new rows added after it. With
+`--skip-existing`, a partition whose file already exists is left alone: a
+finished day is never redone.
 """
 from __future__ import annotations
 
@@ -14,6 +16,11 @@ MAX_OPEN = 64
 
 
 class Partitions:
+    # `--state`: a run writes only the rows new since the last one, so a day's
+    # file that exists is copied to the temporary file and the new rows added
+    # after it (its header kept, not repeated); the whole is renamed into place.
+    incremental = False
+
     def __init__(self, template: list[str | int], header: str | None, skip_existing: bool):
         self.template = template  # literal text, and indexes into the key tuple
         self.header = header
@@ -45,9 +52,12 @@ class Partitions:
     def _start(self, path: str) -> dict[str, Any]:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.{os.getpid()}.tmp")
-        f = open(tmp, "w", encoding="utf-8", errors="surrogateescape")
-        if self.header is not None:
-            f.write(self.header + "\n")
+        if self.incremental and _copy_existing(path, tmp):
+            f = open(tmp, "a", encoding="utf-8", errors="surrogateescape")
+        else:
+            f = open(tmp, "w", encoding="utf-8", errors="surrogateescape")
+            if self.header is not None:
+                f.write(self.header + "\n")
         entry = self.files[path] = {"tmp": tmp, "rows": 0, "handle": f}
         self._limit_open(path)
         return entry
@@ -76,6 +86,16 @@ class Partitions:
                 os.unlink(entry["tmp"])
             except OSError:
                 pass
+
+
+def _copy_existing(path: str, tmp: str) -> bool:
+    """Copy the partition file at `path` (if there is one) to `tmp`; whether there was."""
+    import shutil
+    try:
+        shutil.copyfile(path, tmp)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _safe(text: str) -> str:

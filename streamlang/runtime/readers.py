@@ -110,7 +110,7 @@ class Delimited:
         if self.src.file_no != self.file_no:
             self.close()
             self.file_no = self.src.file_no
-            self.header = None
+            self.header = self._resumed_header()
         if self.reader is None:
             fields = parse_tsv(line)
             self.start_line = n
@@ -138,6 +138,17 @@ class Delimited:
         if len(fields) != len(self.header):
             raise Reject(f"expected {len(self.header)} fields (as in the header), got {len(fields)}")
         return dict(zip(self.header, fields))
+
+    def _resumed_header(self) -> list[str] | None:
+        """`--state` goes on in a file after its first line: that line is still its header."""
+        line = getattr(self.src, "header_line", None)
+        if line is None:
+            return None
+        fields = parse_tsv(line) if self.reader is None else CsvReader(",").feed(line)
+        try:
+            return header_fields(fields) if fields else None
+        except ValueError:
+            return None
 
     def _hold(self, n: int) -> None:
         """The record read so far, known to a rejection by line `n`, as the source's `whole`."""
@@ -208,10 +219,13 @@ class JoinedInput:
         # An `Input` keeps its chunk as read; an in-memory source's lines are that already.
         raw_chunk = getattr(self.src, "raw_chunk", None)
         raw_tail = getattr(self.src, "raw_tail", None)
+        # `--state`: the last element of a file may go on in lines not yet written;
+        # it is held, and the next run begins with it.
+        hold = getattr(self.src, "hold", None) if getattr(self.src, "plan", None) is not None else None
         for chunk in self.src:
             base = self.src.start
             if file_no != self.src.file_no:
-                if pending:
+                if pending and not (hold is not None and file_no in self.src.held_files):
                     yield self._whole(pending, carried, name, first)
                     pending, carried = [], []
                 file_no = self.src.file_no
@@ -220,6 +234,8 @@ class JoinedInput:
                 if pending and search(line):
                     pending.append(line)
                     continue
+                if hold is not None:
+                    hold(base + i)
                 if pending:
                     if len(pending) == 1 and not carried:
                         # One line of this chunk: `raw_line` finds it as it is.
@@ -242,7 +258,7 @@ class JoinedInput:
                 lo = max(first - base, 0)
                 tail = None if raw_tail is None else raw_tail(len(chunk) - lo)
                 carried += chunk[lo:] if tail is None else tail
-        if pending:
+        if pending and not (hold is not None and file_no in self.src.held_files):
             yield self._whole(pending, carried, name, first)
 
     def _whole(self, pending: list[str], as_read: list[str], name: str, first: int) -> list[str]:
