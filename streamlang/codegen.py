@@ -413,7 +413,7 @@ class Codegen:
         self.loop = None
         self.elem = Val(out_type)
         if results is not None:
-            self.start_loop(body, results, names)
+            self.start_loop(body, P.method(P.name("rt"), "drained", results), names)
 
     def end_source_loop(self, body: list[ast.stmt]) -> None:
         """What runs once the input is read, where the source's loop ends: a CSV
