@@ -332,7 +332,11 @@ class Input:
             if cut < 0:
                 rest.append(piece)
                 continue
-            text = "".join(rest) + piece[:cut + 1] if rest else piece[:cut + 1]
+            if rest:
+                rest.append(piece[:cut + 1])
+                text = "".join(rest)  # one copy of the line: no `+` after the join
+            else:
+                text = piece[:cut + 1]
             rest = [piece[cut + 1:]]
             lines = self._lines(text, first)
             first = False
