@@ -121,3 +121,27 @@ def test_a_sort_of_many_runs_keeps_few_files_open(tmp_path):
     # Stable: equal numbers keep input order.
     expected = [f"{n} {i}\n" for i, n in sorted(enumerate(numbers), key=lambda p: p[1])]
     assert rc == 0 and out.read_text() == "".join(expected)
+
+
+def test_merged_parts_past_the_budget_equal_one_sort_of_their_rows(tmp_path):
+    # Three `-j` parts of many runs each and a Dask part of rows, merged three runs at a time.
+    rng = random.Random(11)
+    rows = [((rng.randint(0, 20),), i) for i in range(900)]
+    fan_in, spill_dir = sorting.FAN_IN, sorting.SPILL_DIR
+    sorting.FAN_IN = 3
+    try:
+        parts = []
+        for lo, hi, directory in [(0, 300, str(tmp_path)), (300, 500, None), (500, 700, str(tmp_path)),
+                                  (700, 900, str(tmp_path))]:
+            sorting.SPILL_DIR = directory
+            sorter = Sorter((True,), 4000)
+            for key, value in rows[lo:hi]:
+                sorter.add(key[0], value)
+            parts.append(sorter.export())
+        sorting.SPILL_DIR = None
+        assert sum(len(paths) for paths, _, _ in parts) > 3 * sorting.FAN_IN
+        merged = list(sorting.MergedRuns(parts, (True,), 4000))
+    finally:
+        sorting.FAN_IN, sorting.SPILL_DIR = fan_in, spill_dir
+    assert merged == reference(rows, (True,))
+    assert list(tmp_path.iterdir()) == []  # every run read is removed
