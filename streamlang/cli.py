@@ -78,7 +78,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--live", action="store_true",
                    help="redraw count by/summarize tables as input arrives (on by default for a pipe to a terminal)")
     p.add_argument("--memory", metavar="MB", type=_megabytes,
-                   help="memory `sort` may use before it spills to disk (default 256)")
+                   help="memory `sort` may use before it spills to disk (default 256), and a grouping "
+                        "before the run stops with an error (default: 3/4 of the machine's)")
     p.add_argument("--state", metavar="FILE",
                    help="incremental runs: read only what was appended since the last run with this FILE")
     p.add_argument("--skip-existing", action="store_true",

@@ -413,7 +413,7 @@ class Codegen:
         self.loop = None
         self.elem = Val(out_type)
         if results is not None:
-            self.start_loop(body, results, names)
+            self.start_loop(body, P.method(P.name("rt"), "drained", results), names)
 
     def end_source_loop(self, body: list[ast.stmt]) -> None:
         """What runs once the input is read, where the source's loop ends: a CSV
@@ -673,12 +673,16 @@ class Codegen:
         key_t = stage.info.inp if stage.key is None else stage.key.type
         if stage.distinct:
             seen = self.fresh("seen")
-            body.insert(len(body) - 1, P.assign(seen, P.call("set")))
+            from .codegen_aggregate import memory_guard
+            setup, tick = memory_guard(self, "distinct")
+            body[len(body) - 1:len(body) - 1] = [P.assign(seen, P.call("set")), *setup]
             if has_list(key_t):
                 key = P.call(self.runtime("core", "hashable"), key)
             k = self.assign(key, "k")
             self.emit(ast.If(test=P.compare(k, ast.In(), P.name(seen)), body=[ast.Continue()], orelse=[]))
             self.emit(P.expr_stmt(P.method(P.name(seen), "add", k)))
+            for stmt in tick:
+                self.emit(stmt)
             if not self.order_dependent and self.loop is not None and self.loop.in_source and \
                     self.distinct_site is None and self.splittable_distinct(stage):
                 # `-j`: a part notes where each first appearance's output begins.

@@ -47,6 +47,9 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
     # touched only once nothing about the element can fail.
     for s in slots:
         s.prepare()
+    growing = [s for s in slots if s.agg.fn in _KEEP_VALUES]
+    setup, tick = memory_guard(g, "summarize") if key is not None or growing else ([], [])
+    before: list[ast.stmt]
     if key is None:
         before = [P.assign(st, P.list_(layout))]
     else:
@@ -55,9 +58,14 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
         g.emit(P.assign(st, P.method(P.name(groups), "get", kv)))
         g.emit(ast.If(test=P.is_none(P.name(st)), body=[
             ast.Assign(targets=[P.store(st), ast.Subscript(value=P.name(groups), slice=kv, ctx=ast.Store())],
-                       value=P.list_(layout))], orelse=[]))
+                       value=P.list_(layout)), *tick], orelse=[]))
+    before += setup
     for s in slots:
         for stmt in s.update(P.name(st)):
+            g.emit(stmt)
+    if growing:
+        # Each value kept (a list's item, a set's member) counts as an entry.
+        for stmt in tick:
             g.emit(stmt)
     if key is None:
         # One group: the loop after runs once, over its state.
@@ -88,17 +96,31 @@ def count_by(g: Codegen, stage: ir.Summarize, body: list[ast.stmt], key: ast.exp
     g.barrier_state, g.merge_ops = counts, ["counts"]
     kv = g.assign(key, "key")
     slot = ast.Subscript(value=P.name(counts), slice=kv, ctx=ast.Store())
-    # A new key raises KeyError once; every later one is a plain `+= 1`.
+    setup, tick = memory_guard(g, "count by" if stage.info.name == "count" else "summarize")
+    # A new key raises KeyError once; every later one is a plain `+= 1` (and no look at memory).
     g.emit(ast.Try(body=[ast.AugAssign(target=slot, op=ast.Add(), value=P.const(1))],
                    handlers=[ast.ExceptHandler(type=P.name("KeyError"), name=None, body=[
                        ast.Assign(targets=[ast.Subscript(value=P.name(counts), slice=kv, ctx=ast.Store())],
-                                  value=P.const(1))])],
+                                  value=P.const(1)), *tick])],
                    orelse=[], finalbody=[]))
-    before = [P.assign(counts, ast.Dict(keys=[], values=[]))]
+    before = [P.assign(counts, ast.Dict(keys=[], values=[])), *setup]
     g.close_loop(body, before, [], P.method(P.name(counts), "items"), stage.info.out, [k, c])
     g.locals[stage.aggs[0].id] = P.name(c)
     values = key_slots(stage, k) + [g.expr(e) for _, e in stage.outputs]
     g.set_elem_record(stage.info.out, values)
+
+
+def memory_guard(g: Codegen, what: str) -> tuple[list[ast.stmt], list[ast.stmt]]:
+    """`--memory` for a grouping stage: the set-up before its loop, and what counts one
+    new entry (a key, a value kept), looking at the process's size every so many."""
+    guard, left = g.fresh("guard"), g.fresh("left")
+    limit = P.call(g.runtime("limits", "GroupLimit"), P.const(what), P.attr(P.name("rt"), "memory"))
+    setup: list[ast.stmt] = [P.assign(guard, limit), P.assign(left, P.method(P.name(guard), "check"))]
+    tick: list[ast.stmt] = [
+        ast.AugAssign(target=P.store(left), op=ast.Sub(), value=P.const(1)),
+        ast.If(test=ast.UnaryOp(op=ast.Not(), operand=P.name(left)),
+               body=[P.assign(left, P.method(P.name(guard), "check"))], orelse=[])]
+    return setup, tick
 
 
 class Agg:
@@ -236,6 +258,8 @@ class Agg:
         return cur
 
 
+# Aggregates that keep values, not just a number: their groups grow with every element.
+_KEEP_VALUES = frozenset({"count_distinct", "list", "percentile"})
 # Aggregates that do arithmetic on their values.
 _NUMERIC = frozenset({"sum", "avg", "stddev", "percentile"})
 

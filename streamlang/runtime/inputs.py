@@ -353,7 +353,9 @@ class Input:
     def _stream_chunks(self, stream: Any, path: str) -> Iterator[list[str]]:
         decode = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode
         line_no = 1
-        rest = ""
+        # What was read after the last newline, in pieces: joined once its line ends,
+        # so a line of many reads costs its length, not its length times the reads.
+        rest: list[str] = []
         first = True
         while True:
             self.flush()
@@ -365,15 +367,21 @@ class Input:
                 self._failed(path, e)
                 return
             self.bytes_read += len(data)
-            text = rest + decode(data, not data)
+            piece = decode(data, not data)
             if not data:
+                text = "".join(rest) + piece
                 break
-            cut = text.rfind("\n")
+            cut = piece.rfind("\n")
             if cut < 0:
-                rest = text
+                rest.append(piece)
                 continue
-            rest = text[cut + 1:]
-            lines = self._lines(text[:cut + 1], first)
+            if rest:
+                rest.append(piece[:cut + 1])
+                text = "".join(rest)  # one copy of the line: no `+` after the join
+            else:
+                text = piece[:cut + 1]
+            rest = [piece[cut + 1:]]
+            lines = self._lines(text, first)
             first = False
             line_no = self._number(lines, line_no)
             yield lines
@@ -436,7 +444,7 @@ class Input:
         a chunk it was stopped in, by `take`), the bytes consumed added to `edges`."""
         offset, line_no = done
         self.starts = [(line_no, offset)]  # where each chunk began, to find a held line's offset
-        rest = b""
+        rest: list[bytes] = []  # as in `_stream_chunks`: joined once, when the line ends
         while True:
             self.flush()
             try:
@@ -447,12 +455,15 @@ class Input:
             if not data:
                 return  # a last line without its newline waits for the next run
             self.bytes_read += len(data)
-            data = rest + data
             cut = data.rfind(b"\n")
             if cut < 0:
-                rest = data
+                rest.append(data)
                 continue
-            rest = data[cut + 1:]
+            if rest:
+                rest.append(data)
+                data = b"".join(rest)
+                cut = len(data) - len(rest[-1]) + cut
+            rest = [data[cut + 1:]]
             raw = data[:cut + 1]
             lines = _Counted(self._lines(raw.decode("utf-8", "surrogateescape"), offset == 0))
             self.starts.append((line_no, offset))

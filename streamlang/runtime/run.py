@@ -5,7 +5,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from .core import Reject, short
 from .inputs import Input, whole_text
@@ -15,9 +15,11 @@ _json_text = json.encoder.encode_basestring  # what `json.dumps(..., ensure_asci
 # `typing` costs 20 ms to import; a one-liner's start-up goes without it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import BinaryIO
+    from typing import Any, BinaryIO
 
 MAX_EXAMPLES = 3
+# Characters of output held after a sort or grouping before they are written.
+OUTPUT_BATCH = 1 << 18
 
 
 class StrictFailure(Exception):
@@ -230,6 +232,25 @@ class Run:
             self._show_progress()
         if self._draw is not None:
             self._redraw()
+        self.write_pending()
+
+    def drained(self, items: Iterable[Any]) -> Iterator[Any]:
+        """The results of a sort or grouping, the output they make written as it
+        grows instead of held until the end (a sort of more than `--memory` holds)."""
+        pending = self.pending
+        counted = size = 0  # the characters of pending[:counted]
+        for item in items:
+            yield item
+            if len(pending) < counted:
+                counted = size = 0  # written meanwhile
+            if len(pending) - counted >= 64 and self.first_seen_at is None:
+                size += sum(map(len, pending[counted:]))
+                counted = len(pending)
+                if size >= OUTPUT_BATCH:
+                    self.write_pending()
+                    counted = size = 0
+
+    def write_pending(self) -> None:
         if not self.pending:
             return
         text = "\n".join(self.pending) + "\n"

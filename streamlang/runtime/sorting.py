@@ -1,28 +1,94 @@
 """`sort` in bounded memory: past a budget, sorted runs go to temporary files
 and are merged at the end, so inputs larger than memory sort correctly.
 
+The budget is in bytes: each row's size is estimated from its values (a text's
+length, a record's fields) as it is added. The merge reads every run a row at a
+time and hands rows on as it goes; at most FAN_IN runs are open at once, more
+runs being merged first in passes of FAN_IN into longer ones.
+
 The sort is stable and puts nulls last in either direction (SPEC §2); runs
-are merged in the order they were written, so equal keys keep input order.
+are merged in the order they were written (a pass merges consecutive runs),
+so equal keys keep input order.
 """
 from __future__ import annotations
 
 import heapq
+import os
 import pickle
+import sys
 import tempfile
-from collections.abc import Iterator
-from typing import Any
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO
 
 from .core import asc_key, desc_key
 
-# About what one row (its key and value, with Python's overheads) costs.
-BYTES_PER_ROW = 200
 DEFAULT_MEMORY = 256 * 1024 * 1024
+# What a row costs besides its key's and value's own objects: its tuple, the key's
+# tuple, its slot in the list, and the sort key made for it while it is sorted.
+ROW_OVERHEAD = 180
+# Runs open at once in a merge, and so files open at once (`ulimit -n` is often 1024).
+FAN_IN = 64
 # Set in a `-j` worker: its runs are named files here, for the main process to merge.
 SPILL_DIR: str | None = None
 
 
-def _limit(memory: int | None) -> int:
-    return max(1000, (memory or DEFAULT_MEMORY) // BYTES_PER_ROW)
+def size_of(value: Any) -> int:
+    """About how many bytes `value` holds, its parts included (an estimate on the safe side)."""
+    t = type(value)
+    if t is str:
+        return 49 + len(value) if value.isascii() else 76 + 4 * len(value)
+    if value is None or t is bool:
+        return 0  # shared objects
+    if t is tuple or t is list:
+        return 56 + 8 * len(value) + sum(map(size_of, value))
+    if t is dict:
+        return sys.getsizeof(value) + sum(size_of(k) + size_of(v) for k, v in value.items())
+    return sys.getsizeof(value)
+
+
+class _RunFiles:
+    """Where a sort's runs go: SPILL_DIR in a `-j` worker, else a directory of
+    its own (private to the user), removed when the sort is done or sl exits."""
+
+    def __init__(self, directory: str | None) -> None:
+        self.dir = directory
+        self._remove: Callable[[], Any] | None = None
+
+    def new(self) -> tuple[str, BinaryIO]:
+        if self.dir is None:
+            import shutil
+            self.dir = tempfile.mkdtemp(prefix="sl-sort-")
+            self._remove = weakref.finalize(self, shutil.rmtree, self.dir, True)
+        fd, path = tempfile.mkstemp(prefix="sl-sort-", dir=self.dir)
+        return path, os.fdopen(fd, "wb")
+
+    def write(self, rows: Iterable[tuple[Any, Any]]) -> str:
+        """A run of `rows` (sorted) as a closed file: open files stay few however many runs there are."""
+        path, f = self.new()
+        with f:
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            # No memo: with one, the reader would keep every row it has read until the run ends.
+            pickler.fast = True
+            dump = pickler.dump
+            for row in rows:
+                dump(row)
+        return path
+
+    def passes(self, runs: list[str], desc: tuple[bool, ...], at_most: int) -> list[str]:
+        """`runs` merged, FAN_IN consecutive ones at a time, until at most `at_most` are left."""
+        while len(runs) > at_most:
+            merged = []
+            for i in range(0, len(runs), FAN_IN):
+                group = runs[i:i + FAN_IN]
+                merged.append(group[0] if len(group) == 1 else self.write(
+                    _merged_rows([_read(path) for path in group], desc)))
+            runs = merged
+        return runs
+
+    def done(self) -> None:
+        if self._remove is not None:
+            self._remove()
 
 
 class _Composite:
@@ -55,51 +121,51 @@ class _Composite:
 class Sorter:
     def __init__(self, desc: tuple[bool, ...], memory: int | None = None):
         self.desc = desc
-        self.limit = _limit(memory)
+        self.budget = memory or DEFAULT_MEMORY
+        self.used = 0  # bytes, estimated, of `rows`
         self.rows: list[tuple[Any, Any]] = []
-        self.runs: list[Any] = []
-        self.spilled = 0
+        self.runs: list[str] = []
+        self.files = _RunFiles(SPILL_DIR)
+        self.spilled = 0  # bytes, estimated, of the rows in `runs`
 
     def add(self, key: Any, value: Any) -> None:
-        self.rows.append((key if len(self.desc) > 1 else (key,), value))
-        if len(self.rows) >= self.limit:
+        if len(self.desc) == 1:
+            key = (key,)
+        self.rows.append((key, value))
+        self.used += ROW_OVERHEAD + size_of(key) + size_of(value)
+        if self.used >= self.budget:
             self._spill()
 
     def _spill(self) -> None:
         _sort(self.rows, self.desc)
-        self.spilled += len(self.rows)
-        if SPILL_DIR is not None:
-            f: Any = tempfile.NamedTemporaryFile(prefix="sl-sort-", dir=SPILL_DIR, delete=False)
-        else:
-            f = tempfile.TemporaryFile(prefix="sl-sort-")
-        pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-        for row in self.rows:
-            pickler.dump(row)
-        f.seek(0)
-        self.runs.append(f)
+        self.runs.append(self.files.write(self.rows))
+        self.spilled += self.used
         self.rows = []
+        self.used = 0
 
     def __iter__(self) -> Iterator[Any]:
         _sort(self.rows, self.desc)
         if not self.runs:
             return (value for _, value in self.rows)
-        streams = [_read(f) for f in self.runs] + [iter(self.rows)]
-        return _merge(streams, self.desc)
+        runs = self.files.passes(self.runs, self.desc, FAN_IN - 1)
+        streams = [_read(path) for path in runs] + [iter(self.rows)]
+        self.rows = []
+        return _values(_merged_rows(streams, self.desc), self.files)
 
     def export(self) -> tuple[list[str], int, list[tuple[Any, Any]] | None]:
         """A `-j` worker's part: its sorted runs as files in SPILL_DIR, in input
-        order, and how many rows they hold. Without SPILL_DIR (a Dask worker,
-        perhaps on another machine) the rows themselves, sorted."""
-        count = self.spilled + len(self.rows)
+        order, and about how many bytes their rows hold. Without SPILL_DIR (a Dask
+        worker, perhaps on another machine) the rows themselves, sorted."""
+        size = self.spilled + self.used
         if SPILL_DIR is None:
             _sort(self.rows, self.desc)
-            streams = [_read(f) for f in self.runs] + [iter(self.rows)]
-            return [], count, list(_merged_rows(streams, self.desc))
+            streams = [_read(path) for path in self.files.passes(self.runs, self.desc, FAN_IN - 1)]
+            rows = list(_merged_rows(streams + [iter(self.rows)], self.desc))
+            self.files.done()
+            return [], size, rows
         if self.rows or not self.runs:
             self._spill()
-        for f in self.runs:
-            f.close()
-        return [f.name for f in self.runs], count, None
+        return self.runs, size, None
 
 
 class MergedRuns:
@@ -111,21 +177,26 @@ class MergedRuns:
     def __init__(self, parts: list[tuple[list[str], int, list[tuple[Any, Any]] | None]], desc: tuple[bool, ...],
                  memory: int | None):
         self.parts = parts
-        self.rows = sum(count for _, count, _ in parts)
+        self.size = sum(size for _, size, _ in parts)
         self.desc = desc
         self.memory = memory
 
     def __iter__(self) -> Iterator[Any]:
-        streams: list[Iterator[tuple[Any, Any]]] = []
+        # Each part's runs, then its rows kept in memory (a Dask worker's), in input order.
+        sources: list[str | list[tuple[Any, Any]]] = []
         for paths, _, rows in self.parts:
-            streams.extend(_read(open(path, "rb")) for path in paths)
-            if rows is not None:
-                streams.append(iter(rows))
-        if self.rows <= _limit(self.memory):
-            rows = [row for stream in streams for row in stream]
-            _sort(rows, self.desc)
-            return (value for _, value in rows)
-        return _merge(streams, self.desc)
+            sources.extend(paths)
+            if rows:
+                sources.append(rows)
+        if self.size <= (self.memory or DEFAULT_MEMORY):
+            everything = [row for source in sources for row in (_read(source) if isinstance(source, str) else source)]
+            _sort(everything, self.desc)
+            return (value for _, value in everything)
+        # Passes of its own go to a private directory, not the workers'.
+        files = _RunFiles(None)
+        runs = [source if isinstance(source, str) else files.write(source) for source in sources]
+        runs = files.passes(runs, self.desc, FAN_IN)
+        return _values(_merged_rows([_read(path) for path in runs], self.desc), files)
 
 
 def _sort(rows: list[tuple[Any, Any]], desc: tuple[bool, ...]) -> None:
@@ -137,13 +208,18 @@ def _sort(rows: list[tuple[Any, Any]], desc: tuple[bool, ...]) -> None:
             rows.sort(key=lambda r: asc_key(r[0][j]))
 
 
-def _read(f: Any) -> Iterator[tuple[Any, Any]]:
-    unpickler = pickle.Unpickler(f)
+def _read(path: str) -> Iterator[tuple[Any, Any]]:
+    """The rows of a run, a row at a time; the file is removed once read to its end."""
+    f = open(path, "rb")
+    load = pickle.Unpickler(f).load
     try:
         while True:
-            yield unpickler.load()
+            yield load()
     except EOFError:
+        pass
+    finally:
         f.close()
+    os.unlink(path)
 
 
 def _merged_rows(streams: list[Iterator[tuple[Any, Any]]], desc: tuple[bool, ...]) -> Iterator[tuple[Any, Any]]:
@@ -151,7 +227,7 @@ def _merged_rows(streams: list[Iterator[tuple[Any, Any]]], desc: tuple[bool, ...
     return heapq.merge(*streams, key=lambda r: _Composite(r[0], desc))
 
 
-def _merge(streams: list[Iterator[tuple[Any, Any]]], desc: tuple[bool, ...]) -> Iterator[Any]:
-    return (value for _, value in _merged_rows(streams, desc))
-
-
+def _values(rows: Iterator[tuple[Any, Any]], files: _RunFiles) -> Iterator[Any]:
+    for _, value in rows:
+        yield value
+    files.done()
