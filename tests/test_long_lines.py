@@ -9,6 +9,7 @@ import threading
 import time
 
 from streamlang.runtime.inputs import Input
+from streamlang.runtime.state import State
 
 from .conftest import sl_command
 
@@ -42,7 +43,7 @@ def _pipe_read_time(line: bytes) -> tuple[float, list[str]]:
 
 def _state_read_time(path: str) -> tuple[float, list[str]]:
     src = Input([path], _flush, _quiet)
-    src.tracked([(path, 0, 1)])
+    src.tracked(State(path + ".state").plan([path]))  # a first run: the whole file
     start = time.perf_counter()
     lines = [x for chunk in src for x in chunk]
     return time.perf_counter() - start, lines
