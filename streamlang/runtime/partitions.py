@@ -43,9 +43,13 @@ class Partitions:
         entry["rows"] += 1
 
     def _start(self, path: str) -> dict[str, Any]:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.{os.getpid()}.tmp")
-        f = open(tmp, "w", encoding="utf-8", errors="surrogateescape")
+        try:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            f = open(tmp, "w", encoding="utf-8", errors="surrogateescape")
+        except OSError as e:
+            # The error names the directory or the temporary file; the user wrote the path.
+            raise OSError(e.errno, f"cannot write {path}: {e.strerror or e}") from None
         if self.header is not None:
             f.write(self.header + "\n")
         entry = self.files[path] = {"tmp": tmp, "rows": 0, "handle": f}
