@@ -18,8 +18,8 @@ MAX_HEADER = 1 << 16
 class InputHints:
     """The first line of each input file, in input order (None for an empty or
     unreadable file), and whether every input's first line could be known:
-    stdin and URLs cannot be read twice or cheaply, so with one of them among
-    the inputs `complete` is False and no header is used.
+    stdin, pipes and URLs cannot be read twice or cheaply, so with one of them
+    among the inputs `complete` is False and no header is used.
 
     >>> h = InputHints(("ip,status", "a,b"), complete=True)
     >>> h.headers
@@ -75,8 +75,17 @@ def peek_inputs(files: list[str]) -> InputHints:
 
 def _first_line(path: str) -> tuple[str | None, bool]:
     """A file's first line without its line end or byte order mark (None if the file is
-    empty or cannot be read, which the run reports), and False if it is too long to know."""
+    empty or cannot be read, which the run reports), and False if it is too long to know
+    or cannot be read twice (a pipe, `<(command)`: what is read here the run would miss)."""
+    import os
+    import stat
+
     from .runtime.inputs import open_binary
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None, False
+    except OSError:
+        return None, True
     try:
         with open_binary(path) as f:
             raw = f.readline(MAX_HEADER + 1)

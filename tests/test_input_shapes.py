@@ -131,6 +131,21 @@ def test_peek_reads_the_first_line_of_every_file_and_never_stdin(tmp_path: Path)
     assert peek_inputs([]) == InputHints((), complete=False)
 
 
+def test_peek_never_reads_a_pipe_the_run_reads_after_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    lines = ["a,b", "1,2", "3,4"]
+    # A pipe can be read once: a header read ahead of the run would be missing from it.
+    writer = subprocess.Popen(["sh", "-c", 'cat > "$0"', str(fifo)], stdin=subprocess.PIPE)
+    assert writer.stdin is not None
+    writer.stdin.write("".join(line + "\n" for line in lines).encode())
+    writer.stdin.close()
+    r = sl(tmp_path, "count", str(fifo))
+    writer.wait()
+    assert r.stdout == f"{len(lines)}\n".encode()
+    assert peek_inputs([str(tmp_path / "none.csv")]) == InputHints((None,), complete=True)
+
+
 header_names = st.lists(st.sampled_from(["a", "b", "c", "ip", "n"]), min_size=1, max_size=3, unique=True)
 cells = st.text(alphabet="xy1 ,\"", max_size=4)
 
