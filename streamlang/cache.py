@@ -20,6 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from .hints import InputHints
+
 # pathlib and glob are avoided on purpose: this module is on the start-up path.
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
@@ -53,9 +55,13 @@ def _sha256():  # type: ignore[no-untyped-def]
     return sha256()
 
 
-def key(text: str, name: str, options: dict[str, object]) -> str:
+def key(text: str, name: str, options: dict[str, object], hints: InputHints) -> str:
+    """The cache key of a program: the compiler, the program, its options, and what
+    the checker was told of the input (a program typed for one CSV header is not
+    the program for another)."""
     h = _sha256()
-    for part in (_fingerprint(), name, text, json.dumps(options, sort_keys=True)):
+    for part in (_fingerprint(), name, text, json.dumps(options, sort_keys=True),
+                 json.dumps(hints.key_part())):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn, Union
 
@@ -18,6 +17,7 @@ from . import ir
 from . import syntax as S
 from .errors import CompileError, Diagnostic, UsageError, did_you_mean
 from .formats import regex_formats
+from .hints import NO_HINTS, InputHints
 from .parser import MAX_DEPTH
 from .prelude import AGGREGATES, FORMATS, FUNCTIONS, PERCENTILE_SHORTHANDS, STAGES, Function
 from .source import Source, Span
@@ -124,16 +124,28 @@ class Scope:
         return Scope({}, self)
 
 
+def header_names(fmt: str, line: str) -> list[str] | None:
+    """The record keys a CSV/TSV header line gives, or None where they are not all
+    names a program can write as `.name` (the records are schema-less then)."""
+    from .formats.delimited import CsvReader, header_fields, parse_tsv
+    try:
+        fields = CsvReader(",").feed(line) if fmt == "csv" else parse_tsv(line)
+        names = header_fields(fields or [])
+    except ValueError:
+        return None
+    return names if all(n.isidentifier() for n in names) else None
+
+
 SOURCE_STAGES = ("lines", "stdin")
 SCHEMA_TYPES = (STR, INT, FLOAT, BOOL, TIME, DURATION)
 
 
 class Checker:
     def __init__(self, source: Source, overrides: dict[str, str] | None = None,
-                 peek: Callable[[], str | None] | None = None):
+                 hints: InputHints = NO_HINTS):
         self.source = source
-        # Reads the first input line, so that `parse csv` on files knows its header's fields.
-        self.peek = peek
+        # What the driver read of the input beforehand: `parse csv` on files knows its headers' fields.
+        self.hints = hints
         self.on_input = False
         self.globals: list[ir.Global] = []
         self.ids = itertools.count()
@@ -847,17 +859,19 @@ class Checker:
         self.fail(stage.format_span, f"unknown format `{fmt}`", hint or "formats: " + ", ".join(known))
 
     def header_schema(self, fmt: str) -> Record | None:
-        """The fields of the input's CSV/TSV header, as `dyn` values, when the first file can be read."""
-        line = self.peek() if self.peek is not None else None
-        if not line:
+        """The fields of every input file's CSV/TSV header, as `dyn` values, in the order
+        first seen; None (schema-less) unless every input's header is known and usable."""
+        if not self.hints.complete:
             return None
-        from .formats.delimited import CsvReader, header_fields, parse_tsv
-        try:
-            fields = CsvReader(",").feed(line) if fmt == "csv" else parse_tsv(line)
-            names = header_fields(fields or [])
-        except ValueError:
-            return None
-        if not all(n.isidentifier() for n in names):
+        names: dict[str, None] = {}
+        for line in self.hints.headers:
+            if line is None:
+                continue  # an empty or unreadable file: no rows, nothing to name
+            fields = header_names(fmt, line)
+            if fields is None:
+                return None
+            names.update(dict.fromkeys(fields))
+        if not names:
             return None
         return Record(tuple((n, DYN) for n in names))
 

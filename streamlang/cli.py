@@ -220,12 +220,15 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The program's `run` and report sites: from the cache, or compiled (and cached)."""
     from . import cache
+    from .hints import peek_inputs
     from .runtime.run import Site
 
     options = {"vars": _overrides(opts.vars), "o": opts.output, "sink": "yield" if opts.quiet else "write",
                "live": _live(opts)}
     plain_run = not (opts.check or opts.types or opts.emit)
-    k = cache.key(text, name, options) if plain_run else ""
+    # Read before checking, and part of the key: the checker types `parse csv` from these headers.
+    hints = peek_inputs(opts.files)
+    k = cache.key(text, name, options, hints) if plain_run else ""
     hit = cache.load(k) if plain_run else None
     if hit is not None:
         code, sites = hit
@@ -233,7 +236,7 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
     from .driver import build
     from .source import Source
     compiled = build(Source(text, name), overrides=options["vars"], output_format=opts.output,  # type: ignore[arg-type]
-                     sink=options["sink"], peek=lambda: _first_line(opts.files),  # type: ignore[arg-type]
+                     sink=options["sink"], hints=hints,  # type: ignore[arg-type]
                      live=bool(options["live"]))
     run_sites = compiled.run_sites()
     if plain_run:
@@ -317,20 +320,6 @@ def _end_state(state, src, opts: argparse.Namespace, status: int, output_ok: boo
     if state.lost and opts.strict:
         return 1
     return status
-
-
-def _first_line(files: list[str]) -> str | None:
-    """The first line of the first input file (never of stdin, which cannot be read twice)."""
-    from .runtime.inputs import expand, open_binary
-    for path in expand(files):
-        if path == "-":
-            return None
-        try:
-            with open_binary(path) as f:
-                return f.readline(1 << 16).decode("utf-8", "surrogateescape").rstrip("\r\n").lstrip("\ufeff")
-        except (OSError, EOFError):
-            return None
-    return None
 
 
 def _run(text: str, name: str, opts: argparse.Namespace) -> int:

@@ -285,6 +285,8 @@ class Codegen:
             self.order_dependent = True  # a header per file
         if isinstance(stage, ir.Write) and stage.format == "table":
             self.order_dependent = True
+        if isinstance(stage, ir.Write) and stage.format in ("csv", "tsv") and strip(stage.info.inp) == DYN:
+            self.order_dependent = True  # the header is the first record's keys
         if _uses_lineno(stage):
             self.order_dependent = True
 

@@ -24,6 +24,8 @@ def write(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool
     t = stage.info.inp
     fmt = stage.format
     header = header_line(fmt, t)
+    if fmt == "table" and strip(t) == DYN:
+        return dyn_table(g, stage, body, last)
     if fmt == "table":
         rows = g.fresh("rows")
         g.emit(P.expr_stmt(P.method(P.name(rows), "append", P.list_(cells(g, t)))))
@@ -61,6 +63,19 @@ def write(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool
     g.emit(P.expr_stmt(P.method(P.name(acc), "append", text)))
     before = [P.assign(acc, P.list_([P.const(header)] if header is not None else []))]
     g.close_loop(body, before, [], P.name(acc), stage.info.out)
+    return False
+
+
+def dyn_table(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool:
+    """`table` of schema-less values: kept whole, so that the header is every key of every record."""
+    values = g.fresh("values")
+    g.emit(P.expr_stmt(P.method(P.name(values), "append", g.materialize())))
+    rendered = P.call(g.runtime("values", "dyn_table"), P.name(values))
+    g.close_loop(body, [P.assign(values, P.list_([]))], [], rendered, stage.info.out)
+    if last and g.sink == "write":
+        g.need_write()
+        g.emit(P.expr_stmt(P.call(P.name("write"), g.materialize())))
+        return True
     return False
 
 

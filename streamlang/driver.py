@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from .cache import load_run
 from .checker import Checker
 from .codegen import generate
 from .consteval import evaluate_constants
+from .hints import NO_HINTS, InputHints
 from .ir import Program as CheckedProgram
 from .ir import StageInfo, Write
 from .parser import parse_program
@@ -80,8 +81,8 @@ def stage_text(source: Source, info: StageInfo) -> str:
 
 
 def check(source: Source, overrides: dict[str, str] | None = None,
-          output_format: str | None = None, peek: Callable[[], str | None] | None = None) -> CheckedProgram:
-    program = Checker(source, overrides, peek).check_program(parse_program(source))
+          output_format: str | None = None, hints: InputHints = NO_HINTS) -> CheckedProgram:
+    program = Checker(source, overrides, hints).check_program(parse_program(source))
     evaluate_constants(source, program)
     if output_format not in (None, "plain") and program.value is None and program.stages:
         last = program.stages[-1]
@@ -94,11 +95,11 @@ def check(source: Source, overrides: dict[str, str] | None = None,
 
 
 def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
-          sink: str = "yield", fuse: bool = True, peek: Callable[[], str | None] | None = None,
+          sink: str = "yield", fuse: bool = True, hints: InputHints = NO_HINTS,
           live: bool = False) -> Compiled:
     # The parser's depth limit (parser.MAX_DEPTH) keeps every stage here, and
     # Python's compile(), within the default recursion limit.
-    program = check(source, overrides, output_format, peek)
+    program = check(source, overrides, output_format, hints)
     module, sites = generate(program, sink=sink, fuse=fuse, live=live)
     code = builtins.compile(module, "<streamlang>", "exec")
     return Compiled(source, program, module, sites, load_run(code), code)

@@ -373,13 +373,15 @@ STAGES: dict[str, StageDoc] = {s.name: s for s in [
              _ex("enumerate", "a\nb\n", "0\ta\n1\tb\n")),
     StageDoc("flatten", "flatten", "stage<[A], A>", "Each list's items as elements of their own.",
              _ex('split "," | flatten', "a,b\n", "a\nb\n")),
-    StageDoc("csv", "csv", "stage<A, str>", "Writes CSV (RFC 4180 quoting), a header first for records.",
+    StageDoc("csv", "csv", "stage<A, str>", "Writes CSV (RFC 4180 quoting), a header first for records. For `dyn` records the header is the "
+             "first record's keys: a later record's missing key is an empty cell, and a key outside the "
+             "header is a rejection that names it (`select` the columns first to write them all).",
              _ex('split "," as {a: str, b: str} | csv', 'x,y "z"\n', 'a,b\nx,"y ""z"""\n')),
-    StageDoc("tsv", "tsv", "stage<A, str>", "Writes TSV, escaping tab, newline, CR and backslash.",
+    StageDoc("tsv", "tsv", "stage<A, str>", "Writes TSV, escaping tab, newline, CR and backslash; a header as `csv` writes it.",
              _ex('split "," as {a: str, b: int} | tsv', "x,1\n", "a\tb\nx\t1\n")),
     StageDoc("json", "json", "stage<A, str>", "Writes each element as one JSON value per line.",
              _ex('split "," as {a: str, b: int} | json', "x,1\n", '{"a": "x", "b": 1}\n')),
-    StageDoc("table", "table", "stage<A, str>", "Writes an aligned table for people to read.",
+    StageDoc("table", "table", "stage<A, str>", "Writes an aligned table for people to read; for `dyn` records, under a header of every key they have.",
              _ex('split "," as {a: str, b: int} | table', "x,1\nlong,22\n", "a      b\n----  --\nx      1\nlong  22\n")),
 ]}
 
@@ -426,12 +428,13 @@ FORMATS.update({f.name: f for f in [
               _ex('parse logfmt | where .status == 500 | map .path',
                   'level=info path=/ status=200\nlevel=error path="/api/x" status=500\n', "/api/x\n")),
     FormatDoc("json", (), "One JSON value per line (JSON Lines): a `dyn` value whose fields are reached with "
-                          "`.a.b`; integers stay exact; blank lines are skipped.",
+                          "`.a.b`; integers stay exact; blank lines are skipped; `NaN`, `Infinity` and numbers too "
+                          "large for a float are rejected.",
               _ex("parse json | map .user.id + 1", '{"user": {"id": 123456789012345678901}}\n',
                   "123456789012345678902\n")),
     FormatDoc("csv", (), "CSV (RFC 4180, quoted fields may span lines) with its header as the first record "
-                         "of each file (after a `sort` or a grouping, the first element); `dyn` records, or typed "
-                         "fields with `as`.",
+                         "of each file (after a `sort` or a grouping, the first element), naming that file's rows; without `as`, "
+                         "the records have the fields of every input file's header (null where a file's lacks one).",
               _ex("parse csv as {name: str, n: int} | map .n * 2", "name,n\nx,21\n", "42\n")),
     FormatDoc("tsv", (), "Tab-separated values (with `\\t \\n \\r \\\\` escapes) and a header line.",
               _ex("parse tsv | map .b", "a\tb\n1\t2\n", "2\n")),

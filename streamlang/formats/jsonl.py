@@ -11,9 +11,19 @@ integers stay exact Python ints. Decisions:
 - A blank line (empty or only whitespace) is not an error: `parse_json`
   returns the `SKIP` sentinel and the caller drops the line, as JSON Lines
   readers commonly do with a trailing empty line.
-- Numbers too large for a float (``1e400``) become ``inf``, and the
-  non-standard literals ``NaN``, ``Infinity`` and ``-Infinity`` are accepted,
-  as Python's own `json` module writes them.
+- The non-standard literals ``NaN``, ``Infinity`` and ``-Infinity``, and a
+  number too large for a float (``1e400``), are rejected: no JSON writer
+  could give them back, and written as ``null`` they would be lost quietly.
+
+    >>> parse_json('{"x": NaN}')
+    Traceback (most recent call last):
+      ...
+    ValueError: NaN is not a JSON number at column 7
+    >>> parse_json('[1e400]')
+    Traceback (most recent call last):
+      ...
+    ValueError: 1e400 is too large for a float at column 2
+
 - An integer longer than the integer-conversion limit (100,000 digits, set by
   `streamlang.runtime.core`; `sys.get_int_max_str_digits`) is rejected rather
   than converted slowly; so is nesting deeper than the interpreter's recursion limit.
@@ -30,7 +40,23 @@ from ..runtime import core as _core  # noqa: F401  (it sets the integer-conversi
 
 SKIP = object()
 
-_decoder = json.JSONDecoder()
+class _NotANumber(ValueError):
+    """A number JSON cannot hold (`NaN`, `Infinity`, `1e400`), with its text."""
+
+
+def _no_constant(text: str) -> float:
+    raise _NotANumber(f"{text} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (_INF, -_INF):
+        raise _NotANumber(f"{text} is too large for a float")
+    return value
+
+
+_INF = float("inf")
+_decoder = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 _decode = _decoder.decode
 # The C scanner under `decode`: calling it directly skips the whitespace
 # checks around the value, which a line almost never needs.
@@ -70,7 +96,15 @@ def _decode_checked(text: str) -> object:
         raise ValueError(f"{message[:1].lower()}{message[1:]} at column {e.colno}") from None
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
+    except _NotANumber as e:
+        raise ValueError(f"{e} at column {_column_of(text, str(e).split()[0])}") from None
     except ValueError:
         # json lets int() reject its digit string; no other ValueError escapes the decoder.
         limit = sys.get_int_max_str_digits()
         raise ValueError(f"integer longer than {limit} digits") from None
+
+
+def _column_of(text: str, number: str) -> int:
+    """The 1-based column of `number` in `text` (its first place outside a string is
+    not worth a second parse: a line with the bad number inside a string as well is rare)."""
+    return text.find(number) + 1

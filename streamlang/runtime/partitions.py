@@ -50,14 +50,18 @@ class Partitions:
         entry["rows"] += 1
 
     def _start(self, path: str) -> dict[str, Any]:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.{os.getpid()}.tmp")
-        if self.incremental and _copy_existing(path, tmp):
-            f = open(tmp, "a", encoding="utf-8", errors="surrogateescape")
-        else:
-            f = open(tmp, "w", encoding="utf-8", errors="surrogateescape")
-            if self.header is not None:
-                f.write(self.header + "\n")
+        try:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            if self.incremental and _copy_existing(path, tmp):
+                f = open(tmp, "a", encoding="utf-8", errors="surrogateescape")
+            else:
+                f = open(tmp, "w", encoding="utf-8", errors="surrogateescape")
+                if self.header is not None:
+                    f.write(self.header + "\n")
+        except OSError as e:
+            # The error names the directory or the temporary file; the user wrote the path.
+            raise OSError(e.errno, f"cannot write {path}: {e.strerror or e}") from None
         entry = self.files[path] = {"tmp": tmp, "rows": 0, "handle": f}
         self._limit_open(path)
         return entry

@@ -85,6 +85,12 @@ class _Elements:
         return line.encode("utf-8", "surrogateescape")
 
 
+# A header with a CR in it is a file whose lines end with CR alone, read as one line.
+CR_ONLY = ("bad header: it holds a carriage return (\\r): this file's lines end with CR alone "
+           "(an old Mac or Excel export), so it reads as one line; make them LF first, "
+           "e.g. `tr '\\r' '\\n' < FILE`")
+
+
 class Delimited:
     """CSV or TSV records as dicts keyed by the header (the first record of each file).
 
@@ -117,7 +123,7 @@ class Delimited:
         else:
             if self.open_at is None:
                 self.open_at = (self.src.name, n, line)
-            fields = self.reader.feed(line)  # type: ignore[assignment]
+            fields = self.reader.feed(line, self.line_end(n, line))  # type: ignore[assignment]
             if fields is None:
                 # Kept now: by the time the record ends, this line's chunk may be gone.
                 self.held.append(raw_text(self.src, n, line))
@@ -134,6 +140,9 @@ class Delimited:
                 self.header = header_fields(fields)
             except ValueError as e:
                 raise Reject(f"bad header: {e}") from None
+            if any("\r" in name for name in self.header):
+                self.header = None
+                raise Reject(CR_ONLY) from None
             return None
         if len(fields) != len(self.header):
             raise Reject(f"expected {len(self.header)} fields (as in the header), got {len(fields)}")
@@ -149,6 +158,13 @@ class Delimited:
             return header_fields(fields) if fields else None
         except ValueError:
             return None
+
+    def line_end(self, n: int, line: str) -> str:
+        """The line end that followed line `n`, where a quoted field may keep it: `\r\n` or `\n`."""
+        assert self.reader is not None
+        if '"' not in line and not self.reader.in_field:
+            return "\n"  # no quoted field holds this line's end
+        return "\r\n" if raw_text(self.src, n, line).endswith("\r") else "\n"
 
     def _hold(self, n: int) -> None:
         """The record read so far, known to a rejection by line `n`, as the source's `whole`."""

@@ -10,6 +10,7 @@ import json
 import re
 from datetime import datetime, timedelta
 
+from .core import Reject
 from .timefns import format_duration
 
 
@@ -133,25 +134,68 @@ def table(header: list[str] | None, rows: list[list[str]], numeric: list[bool]) 
 
 
 class DynLines:
-    """CSV or TSV lines for `dyn` values (schema-less json, logfmt, csv): a record's
-    header comes from the first record's keys, and later records follow it."""
+    """CSV or TSV lines for `dyn` values (schema-less json, logfmt, csv).
+
+    The header is the first record's keys, written before its row; it cannot
+    change once written, so no field is dropped for want of a column: a later
+    record missing one of its keys writes that cell empty (null), and a record
+    with a key outside it is rejected, the reason naming the key and the fix."""
 
     def __init__(self, fmt: str):
+        self.fmt = fmt
         self.sep = "," if fmt == "csv" else "\t"
         self.quote = csv_field if fmt == "csv" else tsv_field
         self.header: list[str] | None = None
+        self.columns: set[str] = set()
 
     def __call__(self, v: object) -> str:
         prefix = ""
         if isinstance(v, dict):
             if self.header is None:
                 self.header = list(v.keys())
+                self.columns = set(self.header)
                 prefix = self.join(self.header) + "\n"
+            elif not self.columns.issuperset(v):
+                raise Reject(self.outside(next(k for k in v if k not in self.columns)))
             return prefix + self.join([nested(v.get(k)) for k in self.header])
         if isinstance(v, (list, tuple)):
             return self.join([nested(x) for x in v])
         return self.join([plain(v)])
 
+    def outside(self, key: str) -> str:
+        assert self.header is not None
+        shown = ", ".join(self.header)
+        columns = ", ".join("." + k for k in [*self.header, key])
+        return (f"field `{key}` is not a column of the {self.fmt} header ({shown}), which the first "
+                f"record set; name every column first (`select {columns}`) or write json")
+
     def join(self, cells: list[str]) -> str:
         row = [self.quote(c) for c in cells]
         return csv_row(row) if self.sep == "," else "\t".join(row)
+
+
+def dyn_table(values: list[object]) -> list[str]:
+    """`table` of `dyn` values: records (dicts) under a header of every key they have, in
+    the order first seen (a record without a key has an empty cell there); other values
+    one row each, a list's items in columns. Columns of numbers only are right-aligned."""
+    header: dict[str, None] = {}
+    for v in values:
+        if isinstance(v, dict):
+            header.update(dict.fromkeys(v))
+    names = list(header)
+    rows: list[list[object]] = []
+    for v in values:
+        if isinstance(v, dict):
+            rows.append([v.get(k) for k in names])
+        elif isinstance(v, (list, tuple)):
+            rows.append(list(v))
+        else:
+            rows.append([v])
+    ncols = max((len(r) for r in rows), default=0)
+    numeric = [all(_is_number(r[i]) for r in rows if i < len(r) and r[i] is not None)
+               for i in range(ncols)]
+    return table(names or None, [[nested(x) for x in r] for r in rows], numeric)
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
