@@ -29,13 +29,24 @@ def fingerprint(path: str, size: int) -> str:
         return hashlib.sha1(f.read(min(size, FINGERPRINT_BYTES))).hexdigest()
 
 
+# A state file holds a few hundred bytes per input file; past this it is not one (`--state /dev/zero`).
+MAX_STATE_BYTES = 64 << 20
+
+
+def _read_state_file(path: str) -> bytes:
+    with open(path, "rb") as f:
+        data = f.read(MAX_STATE_BYTES + 1)
+    if len(data) > MAX_STATE_BYTES:
+        raise ValueError(f"larger than {MAX_STATE_BYTES >> 20} MB: not a state file")
+    return data
+
+
 class State:
     def __init__(self, path: str):
         self.path = path
         self.files: dict[str, dict[str, Any]] = {}
         try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
+            data = json.loads(_read_state_file(path))
             if data.get("version") == VERSION:
                 self.files = data.get("files", {})
         except FileNotFoundError:

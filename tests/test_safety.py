@@ -1,0 +1,116 @@
+"""Issue 21: no way in, no way to fill the disk.
+
+Caches that another user could plant code in, partition keys that climb out
+of their directory, a rejects file that is also an input, regexes from the
+input that backtrack for ever, tracebacks from closed or full standard
+streams and odd options, and rejections after `sort` or `tail`.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import sl_command
+
+
+def run(cwd: Path, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None,
+        shell_redirect: str = "") -> subprocess.CompletedProcess[bytes]:
+    """`sl ARGS` in `cwd`; `shell_redirect` (say `2>/dev/full`) goes through a shell."""
+    environment = {**os.environ, "NO_PROGRESS": "1", **(env or {})}
+    if shell_redirect:
+        import shlex
+        command = " ".join(shlex.quote(a) for a in [sl_command(), *args]) + " " + shell_redirect
+        return subprocess.run(["sh", "-c", command], input=stdin, capture_output=True, cwd=cwd, env=environment)
+    return subprocess.run([sl_command(), *args], input=stdin, capture_output=True, cwd=cwd, env=environment)
+
+
+# 3. --rejects that is also an input ------------------------------------------------------------
+
+def test_rejects_file_that_is_an_input_is_refused_before_reading(tmp_path: Path) -> None:
+    data = b"1\nx\n2\n"
+    (tmp_path / "in.txt").write_bytes(data)
+    os.link(tmp_path / "in.txt", tmp_path / "same.txt")
+    message = "sl: --rejects {} is also an input ({}): it would be overwritten before it is read\n"
+    (tmp_path / "r.why").write_bytes(data)
+    for rejects, given in [("in.txt", "in.txt"), ("same.txt", "in.txt"), ("r", "r.why")]:
+        r = run(tmp_path, "--rejects", rejects, "map int(_)", given)
+        assert (r.returncode, r.stdout, r.stderr.decode()) == (2, b"", message.format(rejects, given))
+        assert (tmp_path / given).read_bytes() == data
+    with open(tmp_path / "in.txt", "rb") as stdin:
+        r = subprocess.run([sl_command(), "--rejects", "in.txt", "map int(_)"], stdin=stdin,
+                           capture_output=True, cwd=tmp_path)
+    assert (r.returncode, r.stdout, r.stderr.decode()) == (2, b"", message.format("in.txt", "stdin"))
+    assert (tmp_path / "in.txt").read_bytes() == data
+
+
+def test_rejects_file_inside_an_input_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "a.txt").write_bytes(b"1\nx\n")
+    message = "sl: --rejects {} is also an input ({}): it would be overwritten before it is read\n"
+    for rejects, inputs, shown in [("logs/rej.txt", ["logs"], "logs"), ("logs/rej.txt", ["logs/"], "logs/"),
+                                   ("rej.txt", ["*.txt"], "*.txt")]:
+        r = run(tmp_path, "--rejects", rejects, "map int(_)", *inputs)
+        assert (r.returncode, r.stdout, r.stderr.decode()) == (2, b"", message.format(rejects, shown))
+        assert not (tmp_path / rejects).exists()
+    r = run(tmp_path, "--rejects", "rej.txt", "map int(_)", "logs")
+    assert (r.returncode, r.stdout, (tmp_path / "rej.txt").read_bytes()) == (0, b"1\n", b"x\n")
+
+
+# 10. Tracebacks -----------------------------------------------------------------------------------
+
+def test_closed_stdout_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "in.txt").write_bytes(b"a\n")
+    r = run(tmp_path, "map _", "in.txt", shell_redirect=">&-")
+    assert (r.returncode, r.stderr) == (2, b"sl: the standard output is closed: nowhere to write the output\n")
+    r = run(tmp_path, "-q", "map _", "in.txt", shell_redirect=">&-")
+    assert (r.returncode, r.stderr) == (0, b"")
+
+
+@pytest.mark.parametrize("redirect", ["2>&-", "2>/dev/full"])
+def test_closed_or_full_stderr_changes_no_exit_status(tmp_path: Path, redirect: str) -> None:
+    (tmp_path / "in.txt").write_bytes(b"a\n")
+    r = run(tmp_path, "map _", "in.txt", shell_redirect=redirect)
+    assert (r.returncode, r.stdout) == (0, b"a\n")
+    r = run(tmp_path, "map (", "in.txt", shell_redirect=redirect)
+    assert (r.returncode, r.stdout) == (2, b"")
+    # The rejection summary has nowhere to go: it never goes into the output.
+    r = run(tmp_path, "map int(_)", stdin=b"x\n1\n", shell_redirect=redirect)
+    assert (r.returncode, r.stdout) == (0, b"1\n")
+
+
+@pytest.mark.parametrize("address", ["not a url", "tcp://[::1", "inproc://x", "tcp://host:port"])
+def test_bad_scheduler_address_is_a_usage_error(tmp_path: Path, address: str) -> None:
+    (tmp_path / "in.txt").write_bytes(b"a\n")
+    r = run(tmp_path, "--engine", "dask", "--scheduler", address, "-j", "2", "map _", "in.txt")
+    assert (r.returncode, r.stdout, r.stderr.decode()) == (
+        2, b"", f"sl: --scheduler `{address}` is not a scheduler address such as tcp://HOST:8786\n")
+
+
+def test_scheduler_address_is_checked_without_importing_dask() -> None:
+    from streamlang import cli
+    before = set(sys.modules)
+    assert cli._scheduler_problem("tcp://127.0.0.1:8786") is None
+    assert cli._scheduler_problem("[::1]:8786") is None
+    assert cli._scheduler_problem("tcp://[::1") is not None
+    assert not any(m.split(".")[0] in ("dask", "distributed") for m in set(sys.modules) - before)
+
+
+def test_unreadable_zip_url_is_reported_by_name(tmp_path: Path) -> None:
+    pytest.importorskip("fsspec")
+    (tmp_path / "in.txt").write_bytes(b"a\n")
+    (tmp_path / "b.txt").write_bytes(b"b\n")
+    r = run(tmp_path, "map _", "zip://x::in.txt", "b.txt")
+    assert (r.returncode, r.stdout, r.stderr) == (1, b"b\n", b"sl: cannot read zip://x::in.txt: File is not a zip file\n")
+
+
+def test_state_and_script_from_dev_zero_are_one_line_errors(tmp_path: Path) -> None:
+    (tmp_path / "in.txt").write_bytes(b"a\n")
+    r = run(tmp_path, "--state", "/dev/zero", "map _", "in.txt")
+    assert (r.returncode, r.stdout, r.stderr) == (
+        2, b"", b"sl: cannot read the state file /dev/zero: larger than 64 MB: not a state file\n")
+    r = run(tmp_path, "-f", "/dev/zero", "in.txt")
+    assert (r.returncode, r.stdout, r.stderr) == (2, b"", b"sl: /dev/zero is larger than 4 MB: not a program\n")
