@@ -114,3 +114,32 @@ def test_state_and_script_from_dev_zero_are_one_line_errors(tmp_path: Path) -> N
         2, b"", b"sl: cannot read the state file /dev/zero: larger than 64 MB: not a state file\n")
     r = run(tmp_path, "-f", "/dev/zero", "in.txt")
     assert (r.returncode, r.stdout, r.stderr) == (2, b"", b"sl: /dev/zero is larger than 4 MB: not a program\n")
+
+
+# 11. Rejections after sort or tail ------------------------------------------------------------------
+
+@pytest.mark.parametrize("program,kept", [
+    ("sort by _ | map int(_)", [b"b", b"x", b"\xef\xbb\xbfa"]),
+    ("tail 3 | map int(_)", [b"x", b"\xef\xbb\xbfa"]),
+])
+def test_rejections_after_sort_or_tail_are_written_to_rejects(tmp_path: Path, program: str, kept: list) -> None:
+    # The BOM starts the third line, not the file: it is data, kept byte for byte.
+    lines = [b"b", b"x", b"\xef\xbb\xbfa", b"7"]
+    (tmp_path / "in.txt").write_bytes(b"\n".join(lines) + b"\n")
+    r = run(tmp_path, "--rejects", "rej.txt", program, "in.txt")
+    assert (r.returncode, r.stdout) == (0, b"7\n")
+    assert (tmp_path / "rej.txt").read_bytes() == b"".join(line + b"\n" for line in kept)
+    import json
+    why = [json.loads(w) for w in (tmp_path / "rej.txt.why").read_text(encoding="utf-8").splitlines()]
+    texts = [k.decode("utf-8") for k in kept]
+    assert [(w["file"], w["line"], w["stage"], w["reason"]) for w in why] == [
+        (None, None, "map", f'cannot convert "{t}" to int') for t in texts]
+    assert r.stderr.decode("utf-8").endswith("  rejected lines were written to rej.txt\n")
+
+
+def test_rejected_records_after_grouping_are_said_not_to_be_in_rejects(tmp_path: Path) -> None:
+    (tmp_path / "in.txt").write_bytes(b"b\n7\nb\n")
+    r = run(tmp_path, "--rejects", "rej.txt", "count by k = _ | map int(.k)", "in.txt")
+    assert (r.returncode, r.stdout, (tmp_path / "rej.txt").read_bytes()) == (0, b"7\n", b"")
+    assert r.stderr.decode().endswith("  rejected lines were written to rej.txt\n"
+                                      "  (1 rejected element after grouping was not a line of text: not written there)\n")
