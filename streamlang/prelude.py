@@ -463,7 +463,9 @@ STAGES["write"] = StageDoc(
     "write", 'write "DIR/{FIELD}.EXT"', "stage<{...}, str>",
     "Writes each record to the file its fields name (CSV, TSV, JSON Lines or plain by the extension), "
     "each file complete or absent (written aside, renamed at the end); prints `path<TAB>rows` per file. "
-    "With `--skip-existing`, files that exist are left alone.",
+    "With `--skip-existing`, files that exist are left alone. A key's value is used as it is, so distinct "
+    "keys name distinct files; a key that is empty (or null), `.` or `..`, contains `/` or NUL, starts with `.` "
+    "or is longer than 255 bytes, or that names the file of another key (`{a}{b}`), is a rejection.",
     _ex('split "," as {k: str, n: int} | write "/tmp/sl-example/{k}.csv"', "a,1\nb,2\na,3\n",
         "/tmp/sl-example/a.csv\t2\n/tmp/sl-example/b.csv\t1\n"))
 

@@ -143,3 +143,48 @@ def test_rejected_records_after_grouping_are_said_not_to_be_in_rejects(tmp_path:
     assert (r.returncode, r.stdout, (tmp_path / "rej.txt").read_bytes()) == (0, b"7\n", b"")
     assert r.stderr.decode().endswith("  rejected lines were written to rej.txt\n"
                                       "  (1 rejected element after grouping was not a line of text: not written there)\n")
+
+
+# 2. Partition keys -----------------------------------------------------------------------------------
+
+def test_unsafe_partition_keys_are_rejected_and_distinct_keys_get_distinct_files(tmp_path: Path) -> None:
+    keys = ["..", ".", "", "a/b", "a_b", "_", "a\0b", ".hidden", "x" * 256, "ok", "a_b"]
+    unsafe = {"..": "names a directory, not a file", ".": "names a directory, not a file",
+              "": "is empty (or null): it names no file", "a/b": "contains `/` or NUL: it would leave its directory",
+              "a\0b": "contains `/` or NUL: it would leave its directory",
+              ".hidden": "starts with `.`: a hidden name, like the temporary files",
+              "x" * 256: "is longer than 255 bytes: too long for a file name"}
+    lines = [f"{k}\t{i}" for i, k in enumerate(keys)]
+    (tmp_path / "in.txt").write_bytes("".join(line + "\n" for line in lines).encode())
+    r = run(tmp_path, "--rejects", "rej.txt", 'split "\\t" as {k: str, n: int} | write "out/{k}/f.tsv"', "in.txt")
+    safe = [k for k in dict.fromkeys(keys) if k not in unsafe]
+    rows = {k: [f"{k}\t{i}" for i, kk in enumerate(keys) if kk == k] for k in safe}
+    assert (r.returncode, r.stdout.decode()) == (0, "".join(f"out/{k}/f.tsv\t{len(rows[k])}\n" for k in safe))
+    for k in safe:
+        assert (tmp_path / "out" / k / "f.tsv").read_text() == "k\tn\n" + "".join(row + "\n" for row in rows[k])
+    rejected = [line for line, k in zip(lines, keys) if k in unsafe]
+    assert (tmp_path / "rej.txt").read_bytes() == "".join(line + "\n" for line in rejected).encode()
+    import json
+    reasons = [json.loads(w)["reason"] for w in (tmp_path / "rej.txt.why").read_text().splitlines()]
+    from streamlang.runtime.values import literal
+    assert reasons == [f"the key {literal(k)} {unsafe[k]}" for k in keys if k in unsafe]
+    # Nothing outside out/, no temporaries left: only the finished files.
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        ["in.txt", "rej.txt", "rej.txt.why"] + [f"out/{k}/f.tsv" for k in safe])
+
+
+def test_two_keys_that_would_share_a_file_are_not_merged(tmp_path: Path) -> None:
+    (tmp_path / "in.txt").write_bytes(b"x,yz,1\nxy,z,2\nx,yz,3\n")
+    r = run(tmp_path, "--rejects", "rej.txt", 'split "," as {a: str, b: str, n: int} | write "out/{a}{b}.csv"', "in.txt")
+    assert (r.returncode, r.stdout) == (0, b"out/xyz.csv\t2\n")
+    assert (tmp_path / "out" / "xyz.csv").read_text() == "a,b,n\nx,yz,1\nx,yz,3\n"
+    assert (tmp_path / "rej.txt").read_bytes() == b"xy,z,2\n"
+    assert 'the key \\"xy\\", \\"z\\" names the file \\"out/xyz.csv\\" of the key \\"x\\", \\"yz\\"' in (
+        tmp_path / "rej.txt.why").read_text()
+
+
+def test_a_dot_key_leaves_no_temporaries(tmp_path: Path) -> None:
+    (tmp_path / "in.txt").write_bytes(b"a,1\n.,2\nb,3\n")
+    r = run(tmp_path, 'split "," as {k: str, n: int} | write "out/{k}"', "in.txt")
+    assert (r.returncode, r.stdout) == (0, b"out/a\t1\nout/b\t1\n")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a", "b"]
