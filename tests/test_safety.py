@@ -188,3 +188,143 @@ def test_a_dot_key_leaves_no_temporaries(tmp_path: Path) -> None:
     r = run(tmp_path, 'split "," as {k: str, n: int} | write "out/{k}"', "in.txt")
     assert (r.returncode, r.stdout) == (0, b"out/a\t1\nout/b\t1\n")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a", "b"]
+
+
+# 1. Caches another user could plant code in ---------------------------------------------------------
+
+class _Planted:
+    """Unpickled, it creates the file `marker`: proof that a planted pickle was loaded."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (open, (str(self.marker), "w"))
+
+
+def _old_lark_cache_file(tmp: Path) -> Path:
+    """Where `Lark(..., cache=True)` kept the parser for this grammar: lark makes it there now."""
+    import tempfile
+
+    from lark import Lark
+
+    from streamlang.parser import _Continuations
+    saved, tempfile.tempdir = tempfile.tempdir, str(tmp)
+    try:
+        Lark.open_from_package("streamlang.grammar", "streamlang.lark", parser="lalr", lexer="contextual",
+                               propagate_positions=True, maybe_placeholders=True, postlex=_Continuations(),
+                               start=["start", "expr"], cache=True)
+    finally:
+        tempfile.tempdir = saved
+    (found,) = tmp.glob(".lark_cache_*")
+    return found
+
+
+def test_planted_lark_cache_pickle_is_never_loaded(tmp_path: Path) -> None:
+    import pickle
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    planted = _old_lark_cache_file(shared)
+    marker = tmp_path / "ran-planted-code"
+    first_line = planted.read_bytes().split(b"\n", 1)[0]
+    planted.write_bytes(first_line + b"\n" + pickle.dumps(_Planted(marker)))
+    (tmp_path / "in.txt").write_bytes(b"a\n")
+    r = run(tmp_path, 'map _ + "?"', "in.txt", env={"TMPDIR": str(shared), "SL_NO_CACHE": "1"})
+    assert (r.returncode, r.stdout, r.stderr) == (0, b"a?\n", b"")
+    assert not marker.exists()
+    assert [p.name for p in shared.iterdir()] == [planted.name]  # and nothing written there
+
+
+def test_the_shipped_parser_tables_are_current_and_parse_like_the_grammar() -> None:
+    import importlib.util
+
+    from streamlang.parser import _lark, make_lark
+    from tests.conftest import ROOT
+    spec = importlib.util.spec_from_file_location("gen_parser_tables", ROOT / "scripts" / "gen_parser_tables.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert gen.is_current(), "streamlang/grammar/tables.json is out of date: run scripts/gen_parser_tables.py"
+    from streamlang import parser
+
+    def not_built() -> None:
+        raise AssertionError("the shipped tables were not used")
+    _lark.cache_clear()
+    saved, parser.make_lark = parser.make_lark, not_built  # type: ignore[assignment]
+    try:
+        shipped = _lark()
+    finally:
+        parser.make_lark = saved
+    built = make_lark()
+    assert shipped.options.cache is False
+    programs = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.sl"))]
+    assert programs
+    for text in programs + ['parse apache | where .status >= 500 | count by .path | top 3 by .count']:
+        assert shipped.parse(text, start="start") == built.parse(text, start="start")
+
+
+def _planted_code(marker: Path) -> bytes:
+    """A compile-cache entry whose code creates `marker` when it is loaded."""
+    import json
+    import marshal
+    code = compile(f"open({str(marker)!r}, 'w').close()\ndef run(src, rt):\n    pass\n", "<planted>", "exec")
+    meta = json.dumps([]).encode()
+    return len(meta).to_bytes(4, "little") + meta + marshal.dumps(code)
+
+
+def _cached_run(tmp: Path) -> tuple[Path, subprocess.CompletedProcess[bytes]]:
+    """A first run, which stores the program in a fresh compile cache: that cache's directory."""
+    (tmp / "in.txt").write_bytes(b"a\n")
+    r = run(tmp, 'map _ + "!"', "in.txt", env={"XDG_CACHE_HOME": str(tmp / "cache")})
+    return tmp / "cache" / "streamlang", r
+
+
+def _rerun(tmp: Path) -> subprocess.CompletedProcess[bytes]:
+    return run(tmp, 'map _ + "!"', "in.txt", env={"XDG_CACHE_HOME": str(tmp / "cache")})
+
+
+def test_compile_cache_is_private_to_its_user(tmp_path: Path) -> None:
+    cache, r = _cached_run(tmp_path)
+    assert r.stdout == b"a!\n"
+    (entry,) = cache.glob("*.bin")
+    assert (cache.stat().st_mode & 0o777, entry.stat().st_mode & 0o777) == (0o700, 0o600)
+    # The entry is what the next run loads: code planted in it, as this user, runs.
+    marker = tmp_path / "ran-planted-code"
+    entry.write_bytes(_planted_code(marker))
+    entry.chmod(0o600)
+    _rerun(tmp_path)
+    assert marker.exists()
+
+
+@pytest.mark.parametrize("how", ["directory-writable-by-others", "file-writable-by-others",
+                                 "file-of-another-user", "directory-of-another-user", "symlinked-file",
+                                 "symlinked-directory"])
+def test_planted_compile_cache_entry_is_never_loaded(tmp_path: Path, how: str) -> None:
+    cache, _ = _cached_run(tmp_path)
+    (entry,) = cache.glob("*.bin")
+    marker = tmp_path / "ran-planted-code"
+    other_uid = 65534 if os.geteuid() != 65534 else 65533
+    if how == "symlinked-file":
+        (tmp_path / "elsewhere.bin").write_bytes(_planted_code(marker))
+        entry.unlink()
+        entry.symlink_to(tmp_path / "elsewhere.bin")
+    elif how == "symlinked-directory":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        (tmp_path / "elsewhere" / entry.name).write_bytes(_planted_code(marker))
+        os.rename(cache, tmp_path / "old-cache")
+        cache.symlink_to(tmp_path / "elsewhere")
+    else:
+        entry.write_bytes(_planted_code(marker))
+        if how == "directory-writable-by-others":
+            cache.chmod(0o777)
+        elif how == "file-writable-by-others":
+            entry.chmod(0o666)
+        elif os.geteuid() != 0:
+            pytest.skip("giving a file to another user needs root")
+        elif how == "file-of-another-user":
+            os.chown(entry, other_uid, other_uid)
+        else:
+            os.chown(cache, other_uid, other_uid)
+    r = _rerun(tmp_path)
+    assert (r.returncode, r.stdout, r.stderr) == (0, b"a!\n", b"")
+    assert not marker.exists()
