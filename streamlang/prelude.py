@@ -188,7 +188,10 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
              "The first match of a regex (its first group if it has groups), or null.",
              _ex('map find(_, r"\\d+") ?? "none"', "a12b345\nxyz\n", "12\nnone\n")),
     Function("matches", ("str", "regex"), ListT(STR), _regex_call("matches"),
-             "Every match of a regex (their first groups if it has groups).",
+             "Every match of a regex (their first groups if it has groups). A regex that is a value rather than "
+             "a literal (taken from the input) is refused, rejecting the element, where its matching could take "
+             "exponential time: a repeat inside a repeat (`(a+)+`), repeated alternatives that begin alike "
+             "(`(a|ab)*`), a back-reference; the same holds for `find`, `replace` and `~`.",
              _ex('map join(matches(_, r"\\d+"), ",")', "a12b345\n", "12,345\n")),
     Function("int", ("any",), INT, _to_int,
              "Converts a string or number to an int; bad input rejects the element.",

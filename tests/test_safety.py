@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,14 +19,16 @@ from .conftest import sl_command
 
 
 def run(cwd: Path, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None,
-        shell_redirect: str = "") -> subprocess.CompletedProcess[bytes]:
+        shell_redirect: str = "", timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
     """`sl ARGS` in `cwd`; `shell_redirect` (say `2>/dev/full`) goes through a shell."""
     environment = {**os.environ, "NO_PROGRESS": "1", **(env or {})}
     if shell_redirect:
         import shlex
         command = " ".join(shlex.quote(a) for a in [sl_command(), *args]) + " " + shell_redirect
-        return subprocess.run(["sh", "-c", command], input=stdin, capture_output=True, cwd=cwd, env=environment)
-    return subprocess.run([sl_command(), *args], input=stdin, capture_output=True, cwd=cwd, env=environment)
+        return subprocess.run(["sh", "-c", command], input=stdin, capture_output=True, cwd=cwd, env=environment,
+                              timeout=timeout)
+    return subprocess.run([sl_command(), *args], input=stdin, capture_output=True, cwd=cwd, env=environment,
+                          timeout=timeout)
 
 
 # 3. --rejects that is also an input ------------------------------------------------------------
@@ -328,3 +331,31 @@ def test_planted_compile_cache_entry_is_never_loaded(tmp_path: Path, how: str) -
     r = _rerun(tmp_path)
     assert (r.returncode, r.stdout, r.stderr) == (0, b"a!\n", b"")
     assert not marker.exists()
+
+
+# 8. Regexes taken from the input ---------------------------------------------------------------------
+
+def test_catastrophic_regex_from_the_input_is_a_rejection_not_a_hang(tmp_path: Path) -> None:
+    import re
+    subject = "a" * 40 + "b"
+    rows = [(subject, "(a+)+$"), (subject, "a+b$"), ("abab", "(a|ab)*$"), ("x1y22", r"\d+"),
+            ("aa", r"(\w)\1"), ("GET /a", "(GET|POST)")]
+    refused = {"(a+)+$": "a repeat inside a repeat (like `(a+)+`)",
+               "(a|ab)*$": "repeated alternatives that can begin alike (like `(a|ab)*`)",
+               r"(\w)\1": r"a back-reference (like `\1`)"}
+    (tmp_path / "in.tsv").write_text("".join(f"{s}\t{p}\n" for s, p in rows))
+    started = time.monotonic()
+    try:
+        r = run(tmp_path, "--rejects", "rej.tsv",
+                'split "\\t" as {s: str, p: str} | map join(matches(.s, .p), ",")', "in.tsv", timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("no answer after 60 s")
+    assert time.monotonic() - started < 30  # unguarded, `(a+)+$` on this line backtracks 2**40 times
+    expected = [",".join(m.group(1) if m.re.groups else m.group(0) for m in re.finditer(p, s))
+                for s, p in rows if p not in refused]
+    assert (r.returncode, r.stdout.decode()) == (0, "".join(e + "\n" for e in expected))
+    assert (tmp_path / "rej.tsv").read_text() == "".join(f"{s}\t{p}\n" for s, p in rows if p in refused)
+    import json
+    reasons = [json.loads(w)["reason"] for w in (tmp_path / "rej.tsv.why").read_text().splitlines()]
+    assert reasons == [f"a regex from the input with {refused[p]} could run for ever: not run"
+                       for _, p in rows if p in refused]
