@@ -273,7 +273,7 @@ def _rejects_problem(rejects: str | None, files: list[str]) -> str | None:
     for path in files or ["-"]:
         for target in (rejects, rejects + ".why"):
             if (_same_file(target, path) or (os.path.isdir(path) and _inside(target, path))
-                    or (not os.path.exists(path) and fnmatch(target, path))):
+                    or (not os.path.exists(path) and fnmatch(os.path.normpath(target), os.path.normpath(path)))):
                 shown = "stdin" if path == "-" else path
                 return f"--rejects {rejects} is also an input ({shown}): it would be overwritten before it is read"
     return None
