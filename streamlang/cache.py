@@ -6,6 +6,12 @@ generated code (marshalled) and what the rejection report needs, keyed by the
 program, its options, and a fingerprint of the compiler itself, so a changed
 or upgraded StreamLang never runs stale code. Everything here fails quietly:
 without a cache, programs are simply compiled.
+
+Loading code runs it, so only code this user wrote is loaded: the directory
+is made 0700 and used only while it is owned by this user and nobody else can
+write to it; a file is opened without following a symbolic link, relative to
+that directory, and loaded only if it is a regular file of this user's that
+nobody else can write to. Anything else is passed over (compiled afresh).
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ import json
 import marshal
 import os
 import sys
+from stat import S_ISREG
 from types import CodeType
 
 # `typing` costs 20 ms to import; a one-liner's start-up goes without it.
@@ -67,33 +74,67 @@ def key(text: str, name: str, options: dict[str, object], hints: InputHints) -> 
     return h.hexdigest()
 
 
+def _private_dir(create: bool) -> int | None:
+    """The cache directory, opened, if it is this user's alone; else None."""
+    path = cache_dir()
+    try:
+        if create:
+            os.makedirs(path, mode=0o700, exist_ok=True)
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    st = os.fstat(fd)
+    if st.st_uid != os.geteuid() or st.st_mode & 0o022:
+        os.close(fd)
+        return None
+    if st.st_mode & 0o077:
+        # Made by an older sl under a 022 umask: nobody else could write in it; now nobody else reads it.
+        os.fchmod(fd, 0o700)
+    return fd
+
+
 def load(k: str) -> tuple[CodeType, list[list[Any]]] | None:
     if os.environ.get("SL_NO_CACHE"):
         return None
+    d = _private_dir(create=False)
+    if d is None:
+        return None
     try:
-        with open(os.path.join(cache_dir(), f"{k}.bin"), "rb") as f:
+        with open(f"{k}.bin", "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW, dir_fd=d)) as f:
+            st = os.fstat(f.fileno())
+            if not S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
+                return None
             data = f.read()
         meta_len = int.from_bytes(data[:4], "little")
         sites = json.loads(data[4:4 + meta_len])
         code = marshal.loads(data[4 + meta_len:])
     except (OSError, ValueError, EOFError, TypeError):
         return None
+    finally:
+        os.close(d)
     return code, sites
 
 
 def store(k: str, code: CodeType, sites: list[list[Any]]) -> None:
     if os.environ.get("SL_NO_CACHE"):
         return
+    d = _private_dir(create=True)
+    if d is None:
+        return
+    tmp = f".{k}.{os.getpid()}.tmp"
     try:
-        d = cache_dir()
-        os.makedirs(d, exist_ok=True)
         meta = json.dumps(sites).encode()
-        tmp = os.path.join(d, f".{k}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=d)
+        with open(fd, "wb") as f:
             f.write(len(meta).to_bytes(4, "little") + meta + marshal.dumps(code))
-        os.replace(tmp, os.path.join(d, f"{k}.bin"))
+        os.replace(tmp, f"{k}.bin", src_dir_fd=d, dst_dir_fd=d)
     except (OSError, ValueError):
-        pass
+        try:
+            os.unlink(tmp, dir_fd=d)
+        except OSError:
+            pass
+    finally:
+        os.close(d)
 
 
 def load_run(code: CodeType) -> object:

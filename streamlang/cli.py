@@ -28,6 +28,12 @@ exit status: 0 success; 1 the run failed (I/O, --strict, -q found nothing);
 2 a usage, syntax or type error (no input was read)."""
 
 
+# A script is a program someone wrote: past this it is not one (`-f /dev/zero`).
+MAX_SCRIPT_BYTES = 4 << 20
+# dask.distributed's protocols that reach another process (`inproc://` does not).
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
 class ArgumentError(Exception):
     pass
 
@@ -111,10 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     import signal
     import warnings
     signal.signal(signal.SIGTERM, _terminate)
+    stdout_closed = _standard_streams()
     # A user's regex may draw a FutureWarning from `re`; it is no concern of theirs.
     warnings.simplefilter("ignore")
     try:
-        code = _main(sys.argv[1:] if argv is None else argv)
+        code = _main(sys.argv[1:] if argv is None else argv, stdout_closed)
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_stdout()
@@ -129,6 +136,49 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"sl: cannot write the output: {e.strerror or e}")
         code = 1
     sys.exit(code)
+
+
+class _Diagnostics:
+    """stderr that never fails the run: a message that cannot be written
+    (stderr closed, or /dev/full) is lost, and the exit status still tells."""
+
+    def __init__(self, stream):  # type: ignore[no-untyped-def]
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)  # type: ignore[no-any-return]
+        except (OSError, ValueError):
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._stream, name)
+
+
+def _standard_streams() -> bool:
+    """Fill a closed stdin, stdout or stderr with /dev/null, so that no file
+    the run opens takes its number (a rejects file read as stdin, the summary
+    printed into the output); make stderr forgiving. True if stdout was closed."""
+    closed = []
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(name)
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8",
+                                    errors="surrogateescape", closefd=False))
+    sys.stderr = _Diagnostics(sys.stderr)  # type: ignore[assignment]
+    return "stdout" in closed
 
 
 def _quiet_stdout() -> None:
@@ -148,12 +198,15 @@ def _color() -> bool:
     return sys.stderr.isatty() and "NO_COLOR" not in os.environ
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], stdout_closed: bool = False) -> int:
     parser = make_parser()
     try:
         opts = parser.parse_args(argv)
     except ArgumentError as e:
         _err(f"sl: {e}\nusage: {USAGE}\nTry `sl --help`.")
+        return 2
+    if stdout_closed and not opts.quiet:
+        _err("sl: the standard output is closed: nowhere to write the output")
         return 2
     if opts.version:
         from . import __version__
@@ -168,8 +221,12 @@ def _main(argv: list[str]) -> int:
         if opts.program is not None:
             opts.files.insert(0, opts.program)
         try:
-            with open(opts.script, encoding="utf-8") as f:
-                text, name = f.read(), opts.script
+            with open(opts.script, "rb") as f:
+                data, name = f.read(MAX_SCRIPT_BYTES + 1), opts.script
+            if len(data) > MAX_SCRIPT_BYTES:
+                _err(f"sl: {opts.script} is larger than {MAX_SCRIPT_BYTES >> 20} MB: not a program")
+                return 2
+            text = data.decode("utf-8")
         except OSError as e:
             _err(f"sl: cannot read {opts.script}: {e.strerror}")
             return 2
@@ -181,7 +238,61 @@ def _main(argv: list[str]) -> int:
         return 2
     else:
         text, name = opts.program, "<program>"
+    problem = _scheduler_problem(opts.scheduler) or _rejects_problem(opts.rejects, opts.files)
+    if problem:
+        _err(f"sl: {problem}")
+        return 2
     return _run(text, name, opts)
+
+
+def _scheduler_problem(address: str | None) -> str | None:
+    """`--scheduler`: a dask scheduler's network address, checked before dask is imported."""
+    if address is None:
+        return None
+    from urllib.parse import urlsplit
+    url = address if "://" in address else "tcp://" + address
+    bad = f"--scheduler `{address}` is not a scheduler address such as tcp://HOST:8786"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return bad
+    host = parts.hostname or ""
+    if parts.scheme not in SCHEDULER_SCHEMES or parts.path or parts.query or parts.fragment:
+        return bad
+    if not host or not all(c.isalnum() or c in ".-_:" for c in host):
+        return bad
+    return None
+
+
+def _rejects_problem(rejects: str | None, files: list[str]) -> str | None:
+    """`--rejects FILE` is opened (truncated) before any input is read: it may not
+    be an input, nor lie inside an input directory (it would be read back as it grows)."""
+    if rejects is None:
+        return None
+    from fnmatch import fnmatch
+    for path in files or ["-"]:
+        for target in (rejects, rejects + ".why"):
+            if (_same_file(target, path) or (os.path.isdir(path) and _inside(target, path))
+                    or (not os.path.exists(path) and fnmatch(os.path.normpath(target), os.path.normpath(path)))):
+                shown = "stdin" if path == "-" else path
+                return f"--rejects {rejects} is also an input ({shown}): it would be overwritten before it is read"
+    return None
+
+
+def _same_file(path: str, other: str) -> bool:
+    try:
+        a = os.stat(path)
+        b = os.fstat(0) if other == "-" else os.stat(other)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _inside(path: str, directory: str) -> bool:
+    parent = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    top = os.path.realpath(directory)
+    return parent == top or parent.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:

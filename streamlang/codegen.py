@@ -369,15 +369,18 @@ class Codegen:
         target: ast.expr = P.store(var) if names is None else ast.Tuple(
             elts=[P.store(n) for n in names], ctx=ast.Store())
         loop = ast.For(target=target, iter=iterable, body=inner, orelse=[])
-        self.wrap_loop(body, loop, inner, in_source=False)
+        # An element of text (a line, after `sort` or `tail`) is kept in --rejects if rejected.
+        text = P.name(var) if names is None and strip(self.elem.type) == STR else None
+        self.wrap_loop(body, loop, inner, in_source=False, text=text)
         self.elem = Val(self.elem.type, P.name(var))
         self.lineno_expr = P.const(None)
 
-    def wrap_loop(self, body: list[ast.stmt], loop: ast.For, inner: list[ast.stmt], in_source: bool) -> None:
+    def wrap_loop(self, body: list[ast.stmt], loop: ast.For, inner: list[ast.stmt], in_source: bool,
+                  text: ast.expr | None = None) -> None:
         """The loop inside `try: ... except Stop`, its body inside the rejection handler."""
         element: list[ast.stmt] = []
         where = P.name("n") if in_source else P.const(None)
-        text = P.name("line") if in_source else P.const(None)
+        text = P.name("line") if in_source else text or P.const(None)
         handler = ast.ExceptHandler(type=P.name("_ELEMENT_ERRORS"), name="e", body=[P.expr_stmt(
             P.method(P.name("rt"), "reject", P.name("e"), where, text))])
         self.runtime("core", "ELEMENT_ERRORS")

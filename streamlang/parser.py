@@ -1,12 +1,13 @@
 """Program text -> `syntax` nodes.
 
-lark does the parsing (LALR, contextual lexer, tables cached on disk); this
+lark does the parsing (LALR, contextual lexer, tables shipped in grammar/tables.json); this
 module turns its tree into frozen syntax nodes with spans, and its exceptions
 into diagnostics that say in words what was expected. Nothing after this
 module sees a lark object.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -55,15 +56,44 @@ class _Continuations:
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    return make_lark(cache=True)
+    """The parser, from the tables shipped in `grammar/tables.json` (written by
+    scripts/gen_parser_tables.py): never from a cache another user could write.
+    Tables made from another grammar, or by a lark whose format may differ, are
+    not used: the parser is then built from the grammar (slower, as correct)."""
+    import hashlib
+    import json
+
+    import lark
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grammar")
+    with open(os.path.join(here, "streamlang.lark"), "rb") as f:
+        grammar_sha256 = hashlib.sha256(f.read()).hexdigest()
+    try:
+        with open(os.path.join(here, "tables.json"), encoding="utf-8") as f:
+            tables = json.load(f, object_hook=_tables_value)
+    except (OSError, ValueError):
+        return make_lark()
+    if (tables["lark_version"], tables["grammar_sha256"]) != (lark.__version__, grammar_sha256):
+        return make_lark()
+    return Lark._load_from_dict(tables["data"], tables["memo"], postlex=_Continuations())
 
 
-def make_lark(cache: bool) -> Lark:
-    """The parser; tables cached on disk, unless a tool needs the grammar object itself."""
+def _tables_value(d: dict[str, Any]) -> object:
+    """What JSON cannot hold, as scripts/gen_parser_tables.py wrote it: tuples, integer keys."""
+    if len(d) == 1:
+        if "#map" in d:
+            return {k: v for k, v in d["#map"]}
+        if "#tuple" in d:
+            return tuple(d["#tuple"])
+    return d
+
+
+def make_lark() -> Lark:
+    """The parser built from the grammar (a few hundred milliseconds); tools that
+    need the grammar object itself use it, and it makes the shipped tables."""
     return Lark.open_from_package(
         "streamlang.grammar", "streamlang.lark", parser="lalr", lexer="contextual",
         propagate_positions=True, maybe_placeholders=True, postlex=_Continuations(),
-        start=["start", "expr"], cache=cache,
+        start=["start", "expr"],
     )
 
 

@@ -188,7 +188,10 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
              "The first match of a regex (its first group if it has groups), or null.",
              _ex('map find(_, r"\\d+") ?? "none"', "a12b345\nxyz\n", "12\nnone\n")),
     Function("matches", ("str", "regex"), ListT(STR), _regex_call("matches"),
-             "Every match of a regex (their first groups if it has groups).",
+             "Every match of a regex (their first groups if it has groups). A regex that is a value rather than "
+             "a literal (taken from the input) is refused, rejecting the element, where its matching could take "
+             "exponential time: a repeat inside a repeat (`(a+)+`), repeated alternatives that begin alike "
+             "(`(a|ab)*`), a back-reference; the same holds for `find`, `replace` and `~`.",
              _ex('map join(matches(_, r"\\d+"), ",")', "a12b345\n", "12,345\n")),
     Function("int", ("any",), INT, _to_int,
              "Converts a string or number to an int; bad input rejects the element.",
@@ -466,7 +469,9 @@ STAGES["write"] = StageDoc(
     "write", 'write "DIR/{FIELD}.EXT"', "stage<{...}, str>",
     "Writes each record to the file its fields name (CSV, TSV, JSON Lines or plain by the extension), "
     "each file complete or absent (written aside, renamed at the end); prints `path<TAB>rows` per file. "
-    "With `--skip-existing`, files that exist are left alone.",
+    "With `--skip-existing`, files that exist are left alone. A key's value is used as it is, so distinct "
+    "keys name distinct files; a key that is empty (or null), `.` or `..`, contains `/` or NUL, starts with `.` "
+    "or is longer than 255 bytes, or that names the file of another key (`{a}{b}`), is a rejection.",
     _ex('split "," as {k: str, n: int} | write "/tmp/sl-example/{k}.csv"', "a,1\nb,2\na,3\n",
         "/tmp/sl-example/a.csv\t2\n/tmp/sl-example/b.csv\t1\n"))
 

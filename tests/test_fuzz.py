@@ -317,7 +317,7 @@ EXPLICIT = {
 
 
 def grammar_programs() -> st.SearchStrategy[str]:
-    return from_lark(make_lark(cache=False), start="start", explicit=EXPLICIT)
+    return from_lark(make_lark(), start="start", explicit=EXPLICIT)
 
 
 def check_unless_known(text: str) -> None:
@@ -378,7 +378,7 @@ class GrammarWalk:
     the shortest expansions preferred past a depth limit."""
 
     def __init__(self, max_depth: int = 12):
-        lark = make_lark(cache=False)
+        lark = make_lark()
         self.max_depth = max_depth
         self.rules: dict[str, list[list[tuple[str, bool]]]] = {}
         for rule in lark.rules:

@@ -42,7 +42,8 @@ def test_a_failed_run_leaves_no_partial_file(tmp_path):
 
 
 def test_a_key_cannot_climb_out_of_its_directory(tmp_path):
-    (tmp_path / "in.txt").write_text("../evil,1\n")
-    proc = run(tmp_path, 'split "," as {k: str, n: int} | write "out/{k}.txt"', "in.txt")
-    assert proc.stdout == "out/.._evil.txt\t1\n"
-    assert (tmp_path / "out" / ".._evil.txt").read_text() == "../evil\t1\n"
+    (tmp_path / "in.txt").write_text("../evil,1\nok,2\n")
+    proc = run(tmp_path, "--rejects", "rej.txt", 'split "," as {k: str, n: int} | write "out/{k}.txt"', "in.txt")
+    assert (proc.returncode, proc.stdout) == (0, "out/ok.txt\t1\n")
+    assert (tmp_path / "rej.txt").read_text() == "../evil,1\n"
+    assert sorted(p.name for p in tmp_path.rglob("*.txt")) == ["in.txt", "ok.txt", "rej.txt"]

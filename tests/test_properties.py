@@ -27,7 +27,7 @@ EXPLICIT = {
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(from_lark(make_lark(cache=False), start="start", explicit=EXPLICIT))
+@given(from_lark(make_lark(), start="start", explicit=EXPLICIT))
 def test_generated_programs_only_ever_raise_the_user_facing_error(text):
     try:
         prog = build(Source(text))

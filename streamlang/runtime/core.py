@@ -42,12 +42,80 @@ ELEMENT_ERRORS = (Reject, ValueError, TypeError, IndexError, KeyError, ZeroDivis
 
 @lru_cache(maxsize=256)
 def regex(pattern: str) -> re.Pattern[str]:
-    """A regex given as a value rather than a literal, compiled once."""
+    """A regex given as a value rather than a literal (taken from the input, say),
+    compiled once. Python's `re` backtracks, and a match cannot be interrupted, so
+    a pattern whose matching can take exponential time is refused before it runs
+    (`backtracking_risk`): a rejection, where it could have stalled the run."""
     try:
-        return re.compile(pattern)
+        compiled = re.compile(pattern)
+        risk = backtracking_risk(re._parser.parse(pattern))  # type: ignore[attr-defined]
     except RecursionError:
         # Python's regex parser recurses once or twice a group.
         raise Reject("regex groups nested too deeply") from None
+    if risk:
+        raise Reject(f"a regex from the input with {risk} could run for ever: not run")
+    return compiled
+
+
+def backtracking_risk(items: list, in_repeat: bool = False) -> str | None:  # type: ignore[type-arg]
+    """What in a parsed regex can make a backtracking match take exponential time,
+    or None: a repeat inside a repeat, repeated alternatives that can begin alike,
+    a back-reference. (Repeats side by side, `\\d*\\d*$`, cost polynomial time: allowed.)"""
+    from re import _constants as C  # type: ignore[attr-defined]
+    for op, av in items:
+        found = None
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            low, high, body = av
+            repeats = high > 1
+            if repeats and in_repeat:
+                return "a repeat inside a repeat (like `(a+)+`)"
+            if repeats and _alternatives_overlap(body):
+                return "repeated alternatives that can begin alike (like `(a|ab)*`)"
+            found = backtracking_risk(body, in_repeat or repeats)
+        elif op in (C.GROUPREF, C.GROUPREF_EXISTS):
+            return "a back-reference (like `\\1`)"
+        elif op == C.SUBPATTERN:
+            found = backtracking_risk(av[-1], in_repeat)
+        elif op == C.BRANCH:
+            found = next((r for b in av[1] if (r := backtracking_risk(b, in_repeat))), None)
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            found = backtracking_risk(av[1], in_repeat)
+        elif op == C.ATOMIC_GROUP:
+            found = backtracking_risk(av, in_repeat)
+        if found:
+            return found
+    return None
+
+
+def _alternatives_overlap(items: list) -> bool:  # type: ignore[type-arg]
+    """Whether some alternatives in `items` (outside any repeat) can begin with the same
+    character. `re` takes a common prefix out (`a|aa` is `a(?:|a)`): an empty one begins with anything."""
+    from re import _constants as C  # type: ignore[attr-defined]
+    for op, av in items:
+        if op == C.SUBPATTERN and _alternatives_overlap(av[-1]):
+            return True
+        if op == C.BRANCH:
+            firsts = [_first_chars(b) for b in av[1]]
+            for i, a in enumerate(firsts):
+                for b in firsts[i + 1:]:
+                    if a is None or b is None or a & b:
+                        return True
+    return False
+
+
+def _first_chars(items: list) -> set[int] | None:  # type: ignore[type-arg]
+    """The characters a match of `items` can begin with; None for any or unknown."""
+    from re import _constants as C  # type: ignore[attr-defined]
+    if not items:
+        return None
+    op, av = items[0]
+    if op == C.LITERAL:
+        return {av}
+    if op == C.SUBPATTERN:
+        return _first_chars(av[-1])
+    if op == C.IN and all(o == C.LITERAL for o, _ in av):
+        return {v for _, v in av}
+    return None
 
 
 def find(rx: re.Pattern[str], s: str) -> str | None:

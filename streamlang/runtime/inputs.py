@@ -141,8 +141,10 @@ def open_binary(path: str) -> BinaryIO:
             raise OSError(f"reading {path.split('://')[0]}:// URLs needs fsspec (pip install fsspec)") from None
         try:
             return fsspec.open(path, "rb", compression="infer").open()  # type: ignore[no-any-return]
-        except (ImportError, ValueError) as e:
-            raise OSError(str(e)) from None
+        except OSError:
+            raise
+        except Exception as e:  # noqa: BLE001 - a protocol's package may raise anything (BadZipFile)
+            raise OSError(str(e) or type(e).__name__) from None
     if path.endswith(".gz"):
         import gzip
         return gzip.open(path, "rb")  # type: ignore[return-value]

@@ -27,10 +27,31 @@ class Partitions:
         self.skip_existing = skip_existing
         self.files: dict[str, dict[str, Any]] = {}  # final path -> tmp path, rows, handle
         self.skipped: set[str] = set()
+        self.owners: dict[str, tuple[str, ...]] = {}  # path -> the key values that name it
 
     def path_for(self, key: tuple) -> str:
-        from .values import plain
-        return "".join(p if isinstance(p, str) else _safe(plain(key[p])) for p in self.template)
+        """The file of `key`: its values written into the template, each checked by
+        `_key_problem`, and never the file of another key (`{a}{b}` with `x`,`yz` and
+        `xy`,`z`). An unsafe key is a rejection: the element is counted and kept."""
+        from .core import Reject
+        from .values import literal, plain
+        parts, values = [], []
+        for p in self.template:
+            if isinstance(p, str):
+                parts.append(p)
+                continue
+            text = plain(key[p])
+            problem = _key_problem(text)
+            if problem:
+                raise Reject(f"the key {literal(text)} {problem}")
+            parts.append(text)
+            values.append(text)
+        path = "".join(parts)
+        owner = self.owners.setdefault(path, tuple(values))
+        if owner != tuple(values):
+            raise Reject(f"the key {', '.join(map(literal, values))} names the file {literal(path)} "
+                         f"of the key {', '.join(map(literal, owner))}")
+        return path
 
     def add(self, key: tuple, text: str) -> None:
         path = self.path_for(key)
@@ -102,6 +123,22 @@ def _copy_existing(path: str, tmp: str) -> bool:
     return True
 
 
-def _safe(text: str) -> str:
-    # A key's value names a file: it may not climb out of its directory.
-    return text.replace("/", "_").replace("\0", "_") or "_"
+# Longer names fail on most file systems (ENAMETOOLONG), in the middle of a run.
+MAX_NAME_BYTES = 255
+
+
+def _key_problem(text: str) -> str | None:
+    """Why a key's value cannot be part of a file name, or None. A value is used as
+    it is, so distinct keys are distinct names; one that could climb out of its
+    directory, name a directory, hide among the temporaries or fail is refused."""
+    if text == "":
+        return "is empty (or null): it names no file"
+    if text in (".", ".."):
+        return "names a directory, not a file"
+    if "/" in text or "\0" in text:
+        return "contains `/` or NUL: it would leave its directory"
+    if text.startswith("."):
+        return "starts with `.`: a hidden name, like the temporary files"
+    if len(text.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        return f"is longer than {MAX_NAME_BYTES} bytes: too long for a file name"
+    return None

@@ -56,11 +56,13 @@ class Site:
         self.span = (span[0], span[1]) if span is not None else None
 
 
-def why_line(file: str, line: int, stage: Site | None, reason: str) -> str:
+def why_line(file: str | None, line: int | None, stage: Site | None, reason: str) -> str:
     """A line of the `.why` file: `json.dumps` of {file, line, stage, at, reason}
     (not ASCII-escaped), written out piece by piece, as `json.dumps` sets
     up an encoder for every call: it was most of what a rejected line cost."""
     where = "null, \"at\": null" if stage is None else f"{_json_text(stage.name)}, \"at\": {_json_text(stage.location)}"
+    if file is None or line is None:  # an element after grouping: no line of any file
+        return f"{{\"file\": null, \"line\": null, \"stage\": {where}, \"reason\": {_json_text(reason)}}}\n"
     return (f"{{\"file\": {_json_text(file)}, \"line\": {line}, \"stage\": {where}, "
             f"\"reason\": {_json_text(reason)}}}\n")
 
@@ -126,6 +128,7 @@ class Run:
         self.rejected: dict[int, SiteRejections] = {}
         self.total_rejected = 0
         self.elements_rejected = 0  # after grouping: elements, not input lines
+        self.unkept = 0  # rejected elements after grouping with no text to write to --rejects
         self.inputs: list[Input] = []
         self.current: Input | None = None
         self.io_failed = False
@@ -316,9 +319,17 @@ class Run:
             shown = f": {shorten(line)}" if line is not None else ""
             raise StrictFailure(f"{where}: {reason}{at}{shown}")
         if len(stats.examples) < MAX_EXAMPLES:
-            shown = f": {shorten(line)}" if line is not None else ""
+            shown = f": {shorten(line)}" if line is not None and n is not None else ""
             stats.examples.append(f"{where}: {reason}{shown}")
-        if self.rejects_file is not None and n is not None and line is not None and src is not None:
+        if self.rejects_file is None:
+            return
+        if line is None or src is None:
+            self.unkept += 1  # an element after grouping that is not a line of text (a record, a number)
+        elif n is None:
+            # A line after `sort` or `tail`: kept as the text it is (a BOM in it too).
+            self.rejects_file.write(line.encode("utf-8", "surrogateescape") + b"\n")
+            self.why_file.write(why_line(None, None, stage, reason))  # type: ignore[union-attr]
+        else:
             self.rejects_file.write((src.raw_line(n, line) if raw is None else raw) + b"\n")
             self.why_file.write(why_line(name, n, stage, reason))  # type: ignore[union-attr]
 
@@ -366,6 +377,9 @@ class Run:
                 out.append(f"    ... and {stats.count - len(stats.examples)} more")
         if self.rejects_file is not None:
             out.append(f"  rejected lines were written to {self.rejects_file.name}")
+            if self.unkept:
+                out.append(f"  ({self.unkept} rejected element{'s' if self.unkept != 1 else ''} after grouping "
+                           f"{'were not lines' if self.unkept != 1 else 'was not a line'} of text: not written there)")
         return "\n".join(out)
 
     def on_failure(self, cleanup) -> None:  # type: ignore[no-untyped-def]
