@@ -114,7 +114,7 @@ def test_state_and_script_from_dev_zero_are_one_line_errors(tmp_path: Path) -> N
     (tmp_path / "in.txt").write_bytes(b"a\n")
     r = run(tmp_path, "--state", "/dev/zero", "map _", "in.txt")
     assert (r.returncode, r.stdout, r.stderr) == (
-        2, b"", b"sl: cannot read the state file /dev/zero: larger than 64 MB: not a state file\n")
+        2, b"", b"sl: the state file /dev/zero is not a regular file\n")
     r = run(tmp_path, "-f", "/dev/zero", "in.txt")
     assert (r.returncode, r.stdout, r.stderr) == (2, b"", b"sl: /dev/zero is larger than 4 MB: not a program\n")
 
