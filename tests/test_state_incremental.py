@@ -306,8 +306,27 @@ def test_another_programs_json_is_an_error_and_left_alone(tmp_path):
             "{state} is not a StreamLang state file (left as it is; name another file)")
 
 
+def test_a_state_an_earlier_streamlang_wrote_goes_on_where_it_stopped(tmp_path):
+    # Version 1 (no marker): the sha1 of the first 64 bytes read was the fingerprint.
+    import hashlib
+    log, state = tmp_path / "app.log", tmp_path / "state.json"
+    log.write_text("".join(f"line {i}\n" for i in range(1, 21)))
+    offset = len("".join(f"line {i}\n" for i in range(1, 11)))
+    st = log.stat()
+    head = log.read_bytes()[:64]
+    gone = str(tmp_path / "gone.log")
+    state.write_text(json.dumps({"version": 1, "files": {
+        str(log): {"dev": st.st_dev, "ino": st.st_ino, "offset": offset, "line": 11,
+                   "fingerprint": hashlib.sha1(head).hexdigest()},
+        gone: {"dev": 1, "ino": 2, "offset": 5, "line": 2, "fingerprint": "x"}}}))
+    run = sl(tmp_path, "map _", log)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "".join(f"line {i}\n" for i in range(11, 21)), "")
+    saved = json.loads(state.read_text())
+    assert (saved["format"], saved["version"], list(saved["files"])) == ("streamlang-state", 2, [str(log)])
+
+
 def test_a_state_of_another_version_is_an_error_and_left_alone(tmp_path):
-    refused(tmp_path, '{"version": 1, "files": {}}',
+    refused(tmp_path, '{"version": 7, "files": {}}',
             "{state} is not a StreamLang state file (left as it is; name another file)")
     refused(tmp_path, '{"format": "streamlang-state", "version": 3, "files": {}}',
             "the state file {state} has version 3, this sl reads version 2 (left as it is; move it away to start "

@@ -119,6 +119,8 @@ def read_state(path: str) -> dict[str, dict[str, Any]]:
         doc = json.loads(data)
     except (ValueError, RecursionError):
         doc = None
+    if isinstance(doc, dict) and "format" not in doc and doc.get("version") == 1 and isinstance(doc.get("files"), dict):
+        return _from_version_1(doc["files"])
     if not isinstance(doc, dict) or doc.get("format") != MARKER:
         raise StateError(f"{path} is not a StreamLang state file (left as it is; name another file)")
     if doc.get("version") != VERSION:
@@ -128,6 +130,30 @@ def read_state(path: str) -> dict[str, dict[str, Any]]:
     if not isinstance(files, dict) or not all(_valid_entry(e) for e in files.values()):
         raise StateError(f"the state file {path} is damaged (left as it is; move it away to start over)")
     return files
+
+
+def _from_version_1(files: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The entries of a state an earlier StreamLang wrote (no marker, version 1:
+    the sha1 of a file's first 64 bytes as its fingerprint), as this version
+    keeps them: an entry whose file is still the one it describes goes on where
+    it stopped; any other is left out, so that file is read again from its start
+    (or found rotated, by its inode) — a repeat, never a loss. The file is
+    rewritten in this version's form when the run saves its state."""
+    upgraded: dict[str, dict[str, Any]] = {}
+    for path, entry in files.items():
+        try:
+            offset, line = entry["offset"], entry["line"]
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                if (st.st_dev, st.st_ino) != (entry["dev"], entry["ino"]) or st.st_size < offset:
+                    continue
+                if hashlib.sha1(f.read(min(offset, 64))).hexdigest() != entry["fingerprint"]:
+                    continue
+                upgraded[path] = {"dev": st.st_dev, "ino": st.st_ino, "offset": offset, "line": line,
+                                  "size": st.st_size, "fingerprint": fingerprint(f, offset)}
+        except (OSError, KeyError, TypeError):
+            continue
+    return {p: e for p, e in upgraded.items() if _valid_entry(e)}
 
 
 def _valid_entry(entry: Any) -> bool:
