@@ -304,7 +304,7 @@ def _first_line(files: list[str]) -> str | None:
 
 
 def _run(text: str, name: str, opts: argparse.Namespace) -> int:
-    from .runtime.run import Run, RunError, StrictFailure
+    from .runtime.run import Run, RunError, RunFailed, StrictFailure
 
     try:
         compiled, run, sites = _compile(text, name, opts)
@@ -376,7 +376,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         else:
             run(src, rt)
             rt.flush()
-    except StrictFailure as e:
+    except (StrictFailure, RunFailed) as e:
         rt.flush()
         rt.abandon()
         _err(f"sl: {e}")
