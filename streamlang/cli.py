@@ -434,7 +434,7 @@ def _end_state(state, src, opts: argparse.Namespace, status: int, output_ok: boo
 
 
 def _run(text: str, name: str, opts: argparse.Namespace) -> int:
-    from .runtime.run import Run, RunError, StrictFailure
+    from .runtime.run import Run, RunError, RunFailed, StrictFailure
 
     try:
         compiled, run, sites = _compile(text, name, opts)
@@ -490,7 +490,11 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         parallel = _parallel_plan(opts, run, state)
         if opts.engine == "dask" and parallel is not None:
             from .runtime.dask_engine import run_on_dask
-            options = {"vars": _overrides(opts.vars), "o": opts.output}
+            from .hints import peek_inputs
+            # The workers compile the program again: with the headers it was typed for here.
+            hints = peek_inputs(opts.files)
+            options = {"vars": _overrides(opts.vars), "o": opts.output,
+                       "hints": [list(hints.headers), hints.complete]}
             run_on_dask(text, name, options, run, rt, parallel, opts.scheduler, max(opts.jobs, 2))
             rt.flush()
         elif parallel is not None:
@@ -508,7 +512,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
             run(src, rt)
             rt.flush()
         output_ok = True
-    except StrictFailure as e:
+    except (StrictFailure, RunFailed) as e:
         rt.flush()
         rt.abandon()
         _err(f"sl: {e}")

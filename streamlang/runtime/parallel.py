@@ -250,13 +250,8 @@ def finish_parallel(run: Any, info: dict[str, Any], rt: Any, results: list[dict[
         return
     _collect_rejections(rt, results)
     if info["mode"] == "stream":
-        header = info.get("header")
         for r in results:
-            data = r["output"]
-            if header is not None and r["index"] > 0 and data.startswith(header.encode() + b"\n"):
-                data = data[len(header) + 1:]  # the header is written once, by the first part
-            rt.flush()
-            rt.put(data)
+            write_stream_part(info, rt, r)
         return
     rt.merged = merge_groups([r["groups"] for r in results], info["ops"], rt.memory)
     run(None, rt)
@@ -283,13 +278,35 @@ def _distinct_writes(info: dict[str, Any], results: list[dict[str, Any]]) -> lis
     return kept
 
 
+def write_stream_part(info: dict[str, Any], rt: Any, r: dict[str, Any]) -> None:
+    """A streaming part's output, after the parts before it."""
+    header = info.get("header")
+    data = r["output"]
+    if header is not None and r["index"] > 0 and data.startswith(header.encode() + b"\n"):
+        data = data[len(header) + 1:]  # the header is written once, by the first part
+    rt.flush()
+    rt.put(data)
+
+
 def _collect_rejections(rt: Any, results: list[dict[str, Any]]) -> None:
-    """Rejection counts and examples in input order, with line numbers made absolute."""
-    from .run import SiteRejections
-    lines_before: dict[str, int] = {}
-    total_lines = 0
+    report = Report(rt)
     for r in results:
-        offset = lines_before.get(r["path"], 0)
+        report.add(r)
+    report.finish()
+
+
+class Report:
+    """Rejection counts and examples of parts added in input order, with line numbers made absolute."""
+
+    def __init__(self, rt: Any):
+        self.rt = rt
+        self.lines_before: dict[str, int] = {}
+        self.total_lines = 0
+
+    def add(self, r: dict[str, Any]) -> None:
+        from .run import SiteRejections
+        rt = self.rt
+        offset = self.lines_before.get(r["path"], 0)
         for site, (count, examples) in r["rejected"].items():
             stats = rt.rejected.setdefault(site, SiteRejections())
             stats.count += count
@@ -297,11 +314,13 @@ def _collect_rejections(rt: Any, results: list[dict[str, Any]]) -> None:
                 if len(stats.examples) < 3:
                     stats.examples.append(_shift(ex, r["path"], offset))
         rt.total_rejected += r["total"]
-        lines_before[r["path"]] = offset + r["lines"]
-        total_lines += r["lines"]
+        self.lines_before[r["path"]] = offset + r["lines"]
+        self.total_lines += r["lines"]
         for message in r["io"]:
             rt.err(message)
-    rt.parallel_lines = total_lines
+
+    def finish(self) -> None:
+        self.rt.parallel_lines = self.total_lines
 
 
 def _shift(example: str, path: str, offset: int) -> str:

@@ -26,6 +26,10 @@ class StrictFailure(Exception):
     """`--strict` and a rejection: the run stops with this message (status 1)."""
 
 
+class RunFailed(Exception):
+    """The run could not finish (a worker or a task failed): this message, status 1."""
+
+
 class RunError(Exception):
     """A run stopped by an error outside any element: a value computed once,
     before or after the input (a `let` that reads `now()`, a stage's argument),
