@@ -48,11 +48,11 @@ def generate(directory: Path, files: int, lines: int) -> int:
     return sum(p.stat().st_size for p in directory.glob("part-*.log"))
 
 
-def run_client(command: list[str], out_path: str) -> tuple[float, int, int]:
+def run_client(command: list[str], out_path: str, env: dict[str, str]) -> tuple[float, int, int]:
     """Wall seconds, peak RSS (KiB) and exit status of `command`, stdout to out_path."""
     with open(out_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -82,11 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         for label, program in PROGRAMS.items():
             out = os.path.join(tmp, "out")
             wall, rss, status = run_client([args.sl, "--engine", "dask", "--scheduler", cluster.scheduler_address,
-                                            program, str(directory)], out)
+                                            program, str(directory)], out, env)
             same = ""
             if args.check:
                 local = os.path.join(tmp, "local")
-                run_client([args.sl, "-j", "1", program, str(directory)], local)
+                run_client([args.sl, "-j", "1", program, str(directory)], local, env)
                 same = "yes" if Path(out).read_bytes() == Path(local).read_bytes() else "NO"
             rows.append((label, program, wall, rss, os.path.getsize(out), status, same))
     print("| program | wall s | client peak RSS MB | output MB | status | same as -j 1 |")

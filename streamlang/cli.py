@@ -489,8 +489,8 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     try:
         parallel = _parallel_plan(opts, run, state)
         if opts.engine == "dask" and parallel is not None:
-            from .runtime.dask_engine import run_on_dask
             from .hints import peek_inputs
+            from .runtime.dask_engine import run_on_dask
             # The workers compile the program again: with the headers it was typed for here.
             hints = peek_inputs(opts.files)
             options = {"vars": _overrides(opts.vars), "o": opts.output,
