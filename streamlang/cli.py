@@ -180,6 +180,10 @@ def _main(argv: list[str]) -> int:
         return 2
     else:
         text, name = opts.program, "<program>"
+    missing = _missing_optional(opts)
+    if missing is not None:
+        _err(missing)
+        return 2
     return _run(text, name, opts)
 
 
@@ -196,13 +200,54 @@ def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
     return 0
 
 
+TOPLEVEL_NEEDS = "the toplevel (sl -i) needs prompt_toolkit and pygments"
+TOPLEVEL_INSTALL = "pip install 'prompt_toolkit>=3.0.40' 'pygments>=2.15'"
+DASK_INSTALL = "pip install 'dask[distributed]>=2024.1'"
+# The package each fsspec protocol needs besides fsspec itself (fsspec's own registry says so
+# too, but it is not there to ask when fsspec itself is missing).
+URL_PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs",
+                "http": "aiohttp", "https": "aiohttp", "hdfs": "pyarrow", "sftp": "paramiko"}
+
+
+def missing_dependency(needs: str, module: str | None, install: str) -> str:
+    """The one line for an optional dependency that is not installed."""
+    what = f"{module} is not installed" if module else "it is not installed"
+    return f"sl: {needs}, but {what}: {install}"
+
+
 def _toplevel(files: list[str]) -> int:
     try:
         from .toplevel.app import run_toplevel
     except ImportError as e:
-        _err(f"sl: the toplevel needs prompt_toolkit ({e}); install `streamlang[repl]`")
+        _err(missing_dependency(TOPLEVEL_NEEDS, e.name, TOPLEVEL_INSTALL))
         return 2
     return run_toplevel(files)
+
+
+def _missing_optional(opts: argparse.Namespace) -> str | None:
+    """What this run needs and cannot import (dask, fsspec and a URL's protocol package),
+    checked before any input is read: the one line to say so, or None."""
+    if opts.engine == "dask":
+        try:
+            import distributed  # noqa: F401 - only whether it imports
+        except ImportError as e:
+            return missing_dependency("--engine dask needs dask.distributed", e.name, DASK_INSTALL)
+    from .runtime.inputs import is_url
+    for path in opts.files:
+        if not is_url(path):
+            continue
+        protocol = path.split("://")[0]
+        extra = URL_PACKAGES.get(protocol)
+        install = "pip install fsspec" + (f" {extra}" if extra else "")
+        try:
+            import fsspec
+            fsspec.get_filesystem_class(protocol)
+        except ImportError as e:
+            return missing_dependency(f"reading {protocol}:// URLs needs fsspec"
+                                      + (f" and {extra}" if extra else ""), e.name or extra, install)
+        except ValueError:
+            pass  # an unknown protocol: reading it reports that
+    return None
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:
