@@ -278,11 +278,12 @@ class Toplevel:
         if reply is None:
             return ""
         size = self.prompt.output.get_size()
-        lines = reply.text.split("\n")
+        lines = reply.at_width(max(20, size.columns - 1)).split("\n")
         room = max(3, size.rows - self.prompt.default_buffer.document.line_count - 3)
         if len(lines) > room:
             lines = lines[:room - 1] + ["…"]
-        label = " preview "
+        # A keystroke since: this preview is of an older input until the new one is ready.
+        label = " preview · updating… " if self.previewer.stale else " preview "
         rule = "──" + label + "─" * max(0, size.columns - len(label) - 3)
         return ANSI("\n".join([self.session.paint("note", rule), *lines]))
 

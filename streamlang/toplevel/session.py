@@ -51,11 +51,26 @@ STYLES = {"kw": "\x1b[1m", "type": "\x1b[36m", "head": "\x1b[1m", "note": "\x1b[
 
 @dataclass
 class Reply:
-    """What the toplevel answers to one input."""
+    """What the toplevel answers to one input.
+
+    `layout`, when set, lays the same answer out again for another width (the
+    preview pane, drawn again when the terminal is resized)."""
     text: str
     ok: bool = True
     quit: bool = False
     page: str | None = None  # a file of output for the pager (`:run`)
+    layout: Callable[[int], str] | None = None
+
+    def at_width(self, width: int) -> str:
+        return self.layout(width) if self.layout is not None else self.text
+
+
+# A line of an answer: text, or lines laid out for a width when it is drawn.
+Piece = str | Callable[[int], list[str]]
+
+
+def lay_out(pieces: list[Piece], width: int) -> str:
+    return "\n".join(line for p in pieces for line in ([p] if isinstance(p, str) else p(width)))
 
 
 class Answered(Exception):
@@ -86,6 +101,14 @@ Enter runs the input; after a trailing `|` or inside brackets it starts a new li
 Tab completes (fields after `.`); Up/Down and Ctrl-R search the history; Ctrl-C cancels; Ctrl-D leaves."""
 
 FORMAT_OF_EXTENSION = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+
+
+def reads_session_input(program: ir.Program) -> bool:
+    """Whether the program reads the session's input (the sample), not a file of its own."""
+    from .. import ir
+
+    stages = program.stages
+    return bool(stages) and isinstance(stages[0], ir.ReadInput) and stages[0].path is None
 
 
 def binding_kind(shown: str) -> str:
@@ -170,7 +193,7 @@ class Session:
         program = self.check(text)
         bindings = {**self.bindings, **{k: str(v) for k, v in program.bindings.items()}}
         kept: list[str] = []
-        out: list[str] = []
+        out: list[Piece] = []
         main = None
         with COMPILER:
             statements = parse_program(Source(text, NAME)).statements
@@ -193,7 +216,7 @@ class Session:
             self.bindings = bindings
             if main is not None and program.value is None:
                 self.last_pipeline = text[main.span.start:main.span.end]
-        return Reply("\n".join(out))
+        return Reply(lay_out(out, self.width), layout=lambda width: lay_out(out, width))
 
     def _continued(self, text: str) -> str:
         """`| sort by .count desc`: the last pipeline, one stage longer."""
@@ -220,30 +243,47 @@ class Session:
             return bindings.get(stages[0].expr.name, "stage")
         return "stage"
 
-    def val_line(self, name: str, shown: str, kept: list[str]) -> str:
+    def val_line(self, name: str, shown: str, kept: list[str]) -> Piece:
         from ..runtime.values import literal
-        from .show import clip
 
         kind = binding_kind(shown)
-        head = self.paint("kw", "val") + f" {name} : "
         if kind == "value":
             value = self.evaluate(self.prefix() + "".join(s + "\n" for s in kept) + f"[{name}][0]")
-            return head + self.paint("type", shown) + " = " + self.paint("val", clip(literal(value), self.width))
+            return self.typed("val", name, shown, literal(value))
         if kind == "stream" and shown == "stream":
             t = self.check("".join(s + "\n" for s in kept) + name).type
             shown = str(t)
         if kind == "function":
-            return head + self.paint("type", shown) + " = <fun>"
-        return head + self.paint("type", shown)
+            return self.typed("val", name, shown, "<fun>")
+        return self.typed("val", name, shown)
 
-    def main_answer(self, text: str, program: ir.Program, rows: int, check: Callable[[], None]) -> list[str]:
+    def typed(self, word: str, name: str, shown: str, value: str | None = None, note: str = "") -> Piece:
+        """`val NAME : TYPE = VALUE` (or `- : TYPE · NOTE`), laid out when drawn: a long type
+        breaks after a `,`, its next lines under its start; the value is cut to the width."""
+        from .show import clip, wrap_type
+
+        lead = f"{word} {name} : " if name else f"{word} : "
+        painted = self.paint("kw", word) + (f" {name}" if name else "") + " : "
+        tail = f" = {value}" if value is not None else ""
+
+        def lines(width: int) -> list[str]:
+            parts = wrap_type(shown, width - len(lead), len(tail) + len(note))
+            out = [(painted if i == 0 else " " * len(lead)) + self.paint("type", part)
+                   for i, part in enumerate(parts)]
+            if value is not None:
+                room = max(8, width - len(lead) - len(parts[-1]) - 3)
+                out[-1] += " = " + self.paint("val", clip(value, room))
+            if note:
+                out[-1] += self.paint("note", note)
+            return out
+        return lines
+
+    def main_answer(self, text: str, program: ir.Program, rows: int, check: Callable[[], None]) -> list[Piece]:
         from ..runtime.values import literal
-        from .show import clip
 
         if program.value is not None:
             value = self.evaluate(self.prefix() + text)
-            return [self.paint("kw", "-") + " : " + self.paint("type", str(program.type)) + " = "
-                    + self.paint("val", clip(literal(value), self.width))]
+            return [self.typed("-", "", str(program.type), literal(value))]
         return self.stream_answer(text, rows, check)
 
     # compiling and running -------------------------------------------------------
@@ -298,14 +338,20 @@ class Session:
             raise Answered(Reply(self.paint("err", "error: ") + reason.removeprefix("sl: "), ok=False))
         return to_python(values[0], compiled.ir.type)
 
-    def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[str]:
+    def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[Piece]:
         from ..runtime.run import RunError
         from .show import render_table
         from .toprun import ToplevelRun
 
         compiled = self.build(text, sink="yield")
         elem = compiled.ir.type.elem  # type: ignore[attr-defined]
-        out = [self.paint("kw", "-") + " : " + self.paint("type", str(compiled.ir.type))]
+        shown = str(compiled.ir.type)
+        on_sample = reads_session_input(compiled.ir)
+        if on_sample and not self.files:
+            # Nothing to run on: say so, rather than answer `0` or "no rows" as if that were the answer.
+            return [self.typed("-", "", shown, note=" · no sample"),
+                    self.paint("note", "there is no input yet: :load FILE (or start with sl -i FILE)")]
+        out: list[Piece] = [self.typed("-", "", shown, note=" · " + self.sample_label() if on_sample else "")]
         rt = ToplevelRun(self.sites(compiled, text), self.files, self.sample, check)
         got: list[Any] = []
         total = 0
@@ -325,23 +371,32 @@ class Session:
             raise Answered(Reply(self.paint("err", "error: ") + e.message, ok=False)) from None
         finally:
             gen.close()
-        table, header = render_table(elem, got, self.width)
-        out.extend(self.paint("head", line) if header and i == 0 else line for i, line in enumerate(table))
-        out.extend(self.footer(rt, len(got), total, stopped))
+        def table(width: int) -> list[str]:
+            lines, header = render_table(elem, got, width)
+            return [self.paint("head", line) if header and i == 0 else line for i, line in enumerate(lines)]
+        out.append(table)
+        out.extend(self.footer(rt, len(got), total, stopped, on_sample))
         return out
 
-    def footer(self, rt: ToplevelRun, shown: int, total: int, stopped: bool) -> list[str]:
+    def sample_label(self) -> str:
+        """Which lines an answer was computed on: `first 1,000 of 10,000 lines`."""
+        n = self.sample.count()
+        total = self.sample.total()
+        if total == n:
+            return f"all {n:,} lines" if n != 1 else "all 1 line"
+        if total is None:
+            return f"first {n:,} lines of the input"
+        return f"first {n:,} of {total:,} lines"
+
+    def footer(self, rt: ToplevelRun, shown: int, total: int, stopped: bool, on_sample: bool) -> list[str]:
         notes = []
         if stopped:
             notes.append(f"stopped after the first {total} rows (time is up); :run runs it all")
         elif total > shown:
             notes.append(f"{shown} of {total} rows (:show N to see more)")
         elif total == 0:
-            read = sum(getattr(i, "lines_read", 0) for i in rt.inputs)
-            if not self.files and read == 0:
-                notes.append("no rows: there is no input yet (:load FILE)")
-            else:
-                notes.append("no rows")
+            whole = not on_sample or self.sample.total() == self.sample.count()
+            notes.append("no rows" if whole else f"no rows in the {self.sample_label()}; :run runs it on all of them")
         out = [self.paint("note", n) for n in notes]
         out.extend(self.paint("note", f"sl: {m}") for m in dict.fromkeys(rt.messages))
         summary = rt.summary()
@@ -397,22 +452,42 @@ class Session:
     def preview(self, text: str, cursor: int, rows: int, check: Callable[[], None] = no_check) -> Reply | None:
         """What the toplevel would answer for the pipeline under the cursor, up to the
         stage the cursor is in, without keeping anything. None: nothing to show."""
-        from .text import as_pipeline, last_statement, upto_stage
+        from .text import as_pipeline, before_last_stage, half_typed, last_statement, upto_stage
 
         head, stage, total = upto_stage(text, cursor)
         if not head.strip() or head.lstrip().startswith(":"):
             return None
+        label = f"(up to stage {stage} of {total})"
+        if half_typed(head):
+            # `where .`, `count by`: not an error yet. Show what comes into the stage being typed.
+            head = before_last_stage(head)
+            if not head.strip():
+                return Reply(self.paint("note", "(the stage is not finished yet)"))
+            label = f"(what comes into stage {stage})"
+            stage, total = 0, 2
         try:
-            name, _ = as_pipeline(last_statement(head))
-            if name is not None and binding_kind(self._binding_after(head, name)) == "stage":
-                # `let errors = where ...`: show the stage at work on the sample, too.
-                head = head + "\n" + name
-            reply = self.phrase(head, commit=False, rows=rows, check=check)
+            reply = self._preview_phrase(head, rows, check)
         except Answered as a:
             reply = a.reply
         if total > 1 and stage < total:
-            reply.text = self.paint("note", f"(up to stage {stage} of {total})") + "\n" + reply.text
+            note = self.paint("note", label) + "\n"
+            reply = Reply(note + reply.text, reply.ok, layout=lambda width, inner=reply: note + inner.at_width(width))
         return reply
+
+    def _preview_phrase(self, head: str, rows: int, check: Callable[[], None]) -> Reply:
+        from .text import as_pipeline, last_statement
+
+        name, _ = as_pipeline(last_statement(head))
+        if name is not None and binding_kind(self._binding_after(head, name)) == "stage":
+            # `let big = parse apache | where ...`: show the stage at work on the sample too, when
+            # it takes the input's lines; `let errors = where .status >= 500` takes records, so
+            # applying it to raw lines would only show an error: its type is the answer.
+            try:
+                return self.phrase(head + "\n" + name, commit=False, rows=rows, check=check)
+            except Answered as a:
+                if a.reply.ok:
+                    return a.reply
+        return self.phrase(head, commit=False, rows=rows, check=check)
 
     def _binding_after(self, head: str, name: str) -> str:
         try:
@@ -628,9 +703,7 @@ class Session:
             target = os.path.expanduser(shlex.split(arg[1:].strip())[0])
         fmt = FORMAT_OF_EXTENSION.get(os.path.splitext(target or "")[1].lower())
         compiled = self.build(self.last_pipeline, sink="write", output_format=fmt)
-        from .. import ir
-        if compiled.ir.stages and isinstance(compiled.ir.stages[0], ir.ReadInput) \
-                and compiled.ir.stages[0].path is None and not self.files:
+        if reads_session_input(compiled.ir) and not self.files:
             return Reply(self.paint("err", "error: ") + "no input to run on (:load FILE)", ok=False)
         if target is None:
             fd, path = tempfile.mkstemp(prefix="sl-run-", suffix=".txt")

@@ -17,6 +17,22 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:max(1, width - 1)] + "…"
 
 
+def wrap_type(shown: str, width: int, tail: int = 0) -> list[str]:
+    """A type cut into lines of at most `width` characters, only after a `, `, never inside
+    a name; `tail` more characters (`= value`, `· first 1,000 ...`) follow the last line."""
+    import re
+
+    pieces = re.split(r"(?<=, )", shown)
+    lines = [""]
+    for i, piece in enumerate(pieces):
+        need = len(piece.rstrip()) + (tail if i == len(pieces) - 1 else 0)
+        if lines[-1] and len(lines[-1]) + need > width:
+            lines[-1] = lines[-1].rstrip()
+            lines.append("")
+        lines[-1] += piece
+    return lines
+
+
 def columns(elem: Type, rows: list[Any]) -> tuple[list[str] | None, list[list[str]], list[bool]]:
     """Header, cells and right-alignment for rows of this element type
     (values as the generated code yields them: records are tuples)."""
