@@ -80,6 +80,8 @@ def run_piped(files: list[str], stream: TextIO) -> int:
         pending = []
         reply = session.submit(text)
         failed = failed or not reply.ok
+        if reply.preface:
+            print(reply.preface)
         if reply.page is not None:
             with open(reply.page, encoding="utf-8", errors="replace") as f:
                 sys.stdout.write(f.read())

@@ -59,6 +59,7 @@ class Reply:
     ok: bool = True
     quit: bool = False
     page: str | None = None  # a file of output for the pager (`:run`)
+    preface: str = ""  # shown before the page
     layout: Callable[[int], str] | None = None
 
     def at_width(self, width: int) -> str:
@@ -146,6 +147,7 @@ class Session:
                  color: bool = False, width: int = 100):
         self.statements: list[str] = []
         self.last_pipeline: str | None = None
+        self.last_failed: str | None = None  # the last input, when it was an error
         self.bindings: dict[str, str] = {}
         self.sample = Sample(list(files), sample_size)
         self.show = show
@@ -169,14 +171,18 @@ class Session:
         """Answer one complete input: a phrase (statements and a pipeline) or a `:command`."""
         if not text.strip():
             return Reply("")
+        command = text.strip().startswith(":")
         try:
-            if text.strip().startswith(":"):
-                return self.command(text.strip()[1:])
-            return self.phrase(text)
+            reply = self.command(text.strip()[1:]) if command else self.phrase(text)
         except Answered as a:
-            return a.reply
+            reply = a.reply
         except Exception as e:  # noqa: BLE001 - a bug must not end the session
-            return self.internal_error(e)
+            reply = self.internal_error(e)
+        if not command:
+            # `:run` and `:save` act on the last pipeline that worked: they must know when it is not
+            # the last one typed.
+            self.last_failed = None if reply.ok else text.strip()
+        return reply
 
     def internal_error(self, e: BaseException) -> Reply:
         return Reply(self.paint("err", "internal error") + f" (a bug in StreamLang): {type(e).__name__}: {e}",
@@ -663,7 +669,7 @@ class Session:
         return Reply(f"live preview {'on' if self.live else 'off'}")
 
     def cmd_reset(self, arg: str) -> Reply:
-        self.statements, self.bindings, self.last_pipeline = [], {}, None
+        self.statements, self.bindings, self.last_pipeline, self.last_failed = [], {}, None, None
         return Reply("no bindings")
 
     def cmd_quit(self, arg: str) -> Reply:
@@ -688,14 +694,29 @@ class Session:
             return Reply(self.paint("err", "error: ") + f"cannot write {path}: {e.strerror}", ok=False)
         what = f"{len(self.statements)} statement{'s' if len(self.statements) != 1 else ''}"
         if self.last_pipeline is not None:
-            what += " and the last pipeline"
-        return Reply(f"saved {what} to {path}")
+            what += " and the pipeline " + self.quoted(self.last_pipeline)
+        return Reply("\n".join([f"saved {what} to {path}", *self.failed_warning()]))
+
+    def quoted(self, pipeline: str) -> str:
+        """A pipeline as answers echo it: on one line, in backquotes."""
+        return "`" + " ".join(pipeline.split()) + "`"
+
+    def failed_warning(self) -> list[str]:
+        if self.last_failed is None:
+            return []
+        return [self.paint("err", "warning: ") + "the last input failed, so it is not in it: "
+                + self.quoted(self.last_failed)]
 
     def cmd_run(self, arg: str) -> Reply:
         """The last pipeline over the whole input: into a file (`> FILE`) or a temporary one to page."""
 
         if self.last_pipeline is None:
             return self.no_pipeline()
+        if self.last_failed is not None:
+            # Running the pipeline before the failed one would answer a question that was not asked.
+            return Reply(self.paint("err", "error: ") + "the last input failed: " + self.quoted(self.last_failed)
+                         + "\n:run runs the last pipeline that worked, " + self.quoted(self.last_pipeline)
+                         + "; fix the input, or enter that pipeline again (Up), then :run", ok=False)
         target = None
         if arg:
             if not arg.startswith(">") or not arg[1:].strip():
@@ -715,10 +736,14 @@ class Session:
                 lines, notes = self._run_all(compiled, _Counting(out))
         except OSError as e:
             return Reply(self.paint("err", "error: ") + f"cannot write {path}: {e.strerror or e}", ok=False)
+        running = self.paint("note", "run: " + self.quoted(self.last_pipeline) + " on " + self.inputs_named())
         if target is None:
-            return Reply("\n".join(notes), page=path)
+            return Reply("\n".join(notes), page=path, preface=running)
         noun = "line" if lines == 1 else "lines"
-        return Reply("\n".join([f"wrote {lines} {noun} to {path}", *notes]))
+        return Reply("\n".join([running, f"wrote {lines} {noun} to {path}", *notes]))
+
+    def inputs_named(self) -> str:
+        return ", ".join(self.files) if self.files else "no input"
 
     def _run_all(self, compiled: Compiled, out: _Counting) -> tuple[int, list[str]]:
         """Run over the whole input into `out`; the lines written and the notes on the run.
