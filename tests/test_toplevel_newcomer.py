@@ -207,3 +207,85 @@ def test_the_app_echoes_what_run_runs_and_refuses_after_a_failure():
     assert answers[4] == f"run: `parse apache | count by .method` on {LOG}"
     assert [r.split() for r in answers[5].split("\n")[:4]] == [
         ["GET", "9951"], ["HEAD", "42"], ["POST", "5"], ["OPTIONS", "1"]]
+
+
+# 11: utop parity ---------------------------------------------------------------------------------
+
+
+def test_use_runs_a_saved_script_and_keeps_its_bindings(tmp_path):
+    first = Session([LOG])
+    first.submit("let lost = where .status == 404")
+    first.submit("parse apache | lost | count")
+    script = tmp_path / "lost.sl"
+    first.submit(f":save {script}")
+    session = Session([LOG])
+    reply = session.submit(f":use {script}")
+    assert reply.ok and lines(reply) == ["val lost : stage<{status: int, ..}, {status: int, ..}>",
+                                         "- : stream<int>" + ON_SAMPLE, "17"]
+    with open(LOG, encoding="utf-8", errors="replace") as f:
+        in_sample = sum(1 for line in f.read().split("\n")[:1000] if line.split()[8:9] == ["404"])
+    assert in_sample == 17
+    assert session.bindings["lost"] == "stage<{status: int, ..}, {status: int, ..}>"
+    assert session.last_pipeline == "parse apache | lost | count"
+
+
+def test_use_reports_errors_in_the_file_by_its_name(tmp_path):
+    script = tmp_path / "bad.sl"
+    script.write_text("#!/usr/bin/env -S sl -f\nlet n = 1\nparse apache | where .stauts > n\n")
+    session = Session([LOG])
+    reply = session.submit(f":use {script}")
+    assert not reply.ok and lines(reply)[0] == f"{script}:3:22: error: no field `stauts` in the element"
+    assert session.bindings == {}  # a file that fails binds nothing, as an input that fails
+    missing = session.submit(f":use {tmp_path / 'nope.sl'}")
+    assert (missing.ok, missing.text) == (False, f"error: cannot read {tmp_path / 'nope.sl'}: No such file or directory")
+
+
+def test_load_of_a_script_points_to_use(tmp_path):
+    script = tmp_path / "s.sl"
+    script.write_text("parse apache | count\n")
+    assert lines(Session([LOG]).submit(f":load {script}"))[-1] == \
+        "(a script taken as sample data: :use FILE runs it here)"
+
+
+def test_help_of_a_users_binding_shows_its_type_and_definition():
+    session = Session([LOG])
+    session.submit("let kb x = x / 1024")
+    session.submit("let upper = 3")
+    assert lines(session.submit(":help kb")) == ["kb : int -> float   (your function)", "    let kb x = x / 1024"]
+    assert lines(session.submit(":help upper")) == [
+        "upper : int   (your value)", "    let upper = 3",
+        "(it hides the built-in `upper`: :reset to see that one)"]
+
+
+def test_a_wrong_argument_is_reported_at_the_argument_with_the_functions_type():
+    session = Session([LOG])
+    session.submit("let kb x = x / 1024")
+    reply = session.submit('kb("x")')
+    assert not reply.ok and lines(reply) == [
+        "<input>:1:4: error: `kb` takes int for `x`, but this argument is str",
+        "  |",
+        '1 | kb("x")',
+        "  |    ^^^",
+        "  = hint: kb : int -> float"]
+
+
+def test_show_row_is_a_record_one_field_a_line():
+    session = Session([LOG])
+    session.submit("parse apache | take 2 | select .ip, .method, .status")
+    with open(LOG, encoding="utf-8") as f:
+        second = f.readlines()[1].split()
+    want = [f"ip      {second[0]}", f"method  {second[5].strip(chr(34))}", f"status  {second[8]}"]
+    assert lines(session.submit(":show row 2")) == ["row 2 of `parse apache | take 2 | select .ip, .method, .status`",
+                                                    *want]
+    assert lines(session.submit(":show"))[0] == "row 1 of `parse apache | take 2 | select .ip, .method, .status`"
+    assert not session.submit(":show row 3").ok
+
+
+def test_a_table_that_would_cut_every_column_is_shown_as_records():
+    session = Session([LOG], width=30)
+    out = lines(session.submit("parse apache | take 1 | select .ip, .path, .agent"))
+    with open(LOG, encoding="utf-8") as f:
+        first = f.readline()
+    path = first.split()[6]
+    assert out[out.index("-- row 1") + 1:out.index("-- row 1") + 3] == [
+        "ip     " + first.split()[0], ("path   " + path)[:29] + "…"]

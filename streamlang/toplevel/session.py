@@ -86,7 +86,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "type": ("EXPR", "the type of an expression or pipeline, without running it"),
     "load": ("FILE ...", "take the sample from these files (directories, globs, .gz ...)"),
     "sample": ("N", "the sample is the first N lines of the input (1000)"),
-    "show": ("N", "how many rows a pipeline shows (10)"),
+    "use": ("FILE", "run a script's statements and pipeline here, keeping its bindings (a :save'd file)"),
+    "show": ("[N | row K]", "how many rows a pipeline shows (10); alone or `row K`: a row of the last "
+                            + "pipeline, one field a line"),
     "py": ("[PIPELINE]", "the Python a pipeline compiles to (the last pipeline by default)"),
     "run": ("[> FILE]", "the last pipeline over all the input, in a pager, or into FILE (.csv .tsv .json: "
                         + "that format)"),
@@ -148,6 +150,7 @@ class Session:
         self.statements: list[str] = []
         self.last_pipeline: str | None = None
         self.last_failed: str | None = None  # the last input, when it was an error
+        self.input_name = NAME  # what diagnostics call the input (`:use FILE`: the file)
         self.bindings: dict[str, str] = {}
         self.sample = Sample(list(files), sample_size)
         self.show = show
@@ -346,7 +349,7 @@ class Session:
 
     def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[Piece]:
         from ..runtime.run import RunError
-        from .show import render_table
+        from .show import cuts_every_column, render_record, render_table
         from .toprun import ToplevelRun
 
         compiled = self.build(text, sink="yield")
@@ -378,6 +381,10 @@ class Session:
         finally:
             gen.close()
         def table(width: int) -> list[str]:
+            if cuts_every_column(elem, got, width):
+                # A table would cut every column: show each row one field a line instead.
+                return [line for i, row in enumerate(got, 1)
+                        for line in [self.paint("note", f"-- row {i}"), *render_record(elem, row, width)]]
             lines, header = render_table(elem, got, width)
             return [self.paint("head", line) if header and i == 0 else line for i, line in enumerate(lines)]
         out.append(table)
@@ -424,7 +431,7 @@ class Session:
         start = span.start
         base = len(self.prefix())
         if start >= base:
-            return text, NAME, start - base
+            return text, self.input_name, start - base
         at = 0
         for stmt in self.statements:
             if start <= at + len(stmt):
@@ -589,6 +596,8 @@ class Session:
             name = self.command_name(arg[1:])
             assert name is not None
             return Reply(f"{self.usage(name)}\n    {COMMANDS[name][1]}")
+        if IDENT.fullmatch(arg) and arg in self.bindings:
+            return Reply(self.binding_help(arg))
         text = docs.entry(arg)
         if text is None:
             from ..errors import did_you_mean
@@ -597,6 +606,42 @@ class Session:
             return Reply(self.paint("err", "error: ") + f"no reference entry for `{arg}`"
                          + (f"; {hint}" if hint else ""), ok=False)
         return Reply(text)
+
+    def binding_help(self, name: str) -> str:
+        """`:help NAME` of the user's own binding: its type and its definition."""
+        from .. import docs
+
+        lines = [f"{name} : " + self.paint("type", self.bindings[name]) + f"   (your {binding_kind(self.bindings[name])})"]
+        for stmt in reversed(self.statements):
+            if re.match(rf"\s*(let|type)\s+{re.escape(name)}\b", stmt):
+                lines += ["    " + line for line in stmt.strip().split("\n")]
+                break
+        if docs.entry(name) is not None:
+            lines.append(self.paint("note", f"(it hides the built-in `{name}`: :reset to see that one)"))
+        return "\n".join(lines)
+
+    def cmd_use(self, arg: str) -> Reply:
+        """`:use FILE`: the script's statements and pipeline, as if typed here (OCaml's #use)."""
+        if not arg:
+            return self.needs("use")
+        path = os.path.expanduser(shlex.split(arg)[0])
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            reason = e.strerror if isinstance(e, OSError) else "it is not UTF-8 text"
+            return Reply(self.paint("err", "error: ") + f"cannot read {path}: {reason}", ok=False)
+        if text.startswith("#!"):
+            text = "#" + text[2:]  # the shebang is a comment to the language too
+        self.input_name = path
+        try:
+            reply = self.phrase(text)
+        except Answered as a:
+            reply = a.reply
+        finally:
+            self.input_name = NAME
+        self.last_failed = None if reply.ok else f":use {arg}"
+        return reply
 
     def cmd_type(self, arg: str) -> Reply:
         if not arg:
@@ -620,7 +665,10 @@ class Session:
         if missing:
             return Reply(self.paint("err", "error: ") + f"no such file: {missing[0]}", ok=False)
         self.sample = Sample([os.path.expanduser(f) for f in files], self.sample.size)
-        return self.sample_reply()
+        reply = self.sample_reply()
+        if all(f.endswith(".sl") for f in files):
+            reply.text += "\n" + self.paint("note", "(a script taken as sample data: :use FILE runs it here)")
+        return reply
 
     def sample_reply(self) -> Reply:
         n = self.sample.count()
@@ -635,8 +683,33 @@ class Session:
         return self.sample_reply()
 
     def cmd_show(self, arg: str) -> Reply:
+        if arg == "" or arg.startswith("row"):
+            return self.show_row(self.count_arg("show", arg.removeprefix("row").strip() or "1"))
         self.show = self.count_arg("show", arg)
         return Reply(f"pipelines show their first {self.show} rows")
+
+    def show_row(self, k: int) -> Reply:
+        """Row K of the last pipeline on the sample, one field a line (a wide record, readable)."""
+        from .show import render_record
+        from .toprun import ToplevelRun
+
+        if self.last_pipeline is None:
+            return self.no_pipeline()
+        compiled = self.build(self.last_pipeline, sink="yield")
+        rt = ToplevelRun([], self.files, self.sample)
+        gen = compiled.run(rt.open("-"), rt)
+        row = None
+        with contextlib.closing(gen):
+            for i, value in enumerate(gen):
+                if i + 1 == k:
+                    row = value
+                    break
+        if row is None:
+            return Reply(self.paint("err", "error: ") + f"the last pipeline has fewer than {k} rows on the sample",
+                         ok=False)
+        elem = compiled.ir.type.elem  # type: ignore[attr-defined]
+        return Reply("\n".join([self.paint("note", f"row {k} of " + self.quoted(self.last_pipeline)),
+                                 *render_record(elem, row, self.width)]))
 
     def count_arg(self, name: str, arg: str) -> int:
         if not arg.isdigit() or int(arg) == 0:
