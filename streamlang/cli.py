@@ -22,7 +22,8 @@ examples:
   sl 'words | count by w = _[0] | top 5 by .count' notes.txt
   sl -q 'parse apache | where .status == 503' access.log && echo "503s!"
   sl -f errors.sl /var/log/nginx/
-  sl --help where          (the reference entry of a stage, function or format)
+  sl --help where          (the reference entry of a stage, function, format or operator)
+  sl --help stages         (all of one kind: stages functions aggregates formats operators)
 
 exit status: 0 success; 1 the run failed (I/O, --strict, -q found nothing);
 2 a usage, syntax or type error (no input was read)."""
@@ -191,10 +192,12 @@ def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
     if topic is None:
         parser.print_help()
         return 0
-    from .docs import entry
+    from .docs import entry, suggestion
     text = entry(topic)
     if text is None:
-        _err(f"sl: no reference entry for `{topic}`")
+        hint = suggestion(topic)
+        _err(f"sl: no reference entry for `{topic}`" + (f"; {hint}" if hint else "")
+             + " (sl --help stages|functions|aggregates|formats|operators lists them)")
         return 2
     print(text)
     return 0

@@ -602,7 +602,7 @@ class Session:
         if text is None:
             from ..errors import did_you_mean
             known = [n for ns in docs.names().values() for n in ns] + [f":{c}" for c in COMMANDS]
-            hint = did_you_mean(arg, known)
+            hint = did_you_mean(arg, known) or docs.suggestion(arg)
             return Reply(self.paint("err", "error: ") + f"no reference entry for `{arg}`"
                          + (f"; {hint}" if hint else ""), ok=False)
         return Reply(text)
