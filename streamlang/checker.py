@@ -135,7 +135,7 @@ def leading_var(expr: object) -> S.Var | None:
     while not isinstance(expr, S.Var):
         if not dataclasses.is_dataclass(expr):
             return None
-        start = expr.span.start  # type: ignore[attr-defined]
+        start = expr.span.start  # type: ignore[union-attr]
         inner = [v for f in dataclasses.fields(expr) if f.name != "span"
                  for v in ([getattr(expr, f.name)] if not isinstance(getattr(expr, f.name), tuple)
                            else getattr(expr, f.name)[:1])

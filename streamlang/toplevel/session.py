@@ -66,6 +66,13 @@ class Reply:
         return self.layout(width) if self.layout is not None else self.text
 
 
+def noted_reply(note: str, reply: Reply) -> Reply:
+    """The same answer under a note, at every width."""
+    def layout(width: int) -> str:
+        return note + reply.at_width(width)
+    return Reply(note + reply.text, reply.ok, layout=layout)
+
+
 # A line of an answer: text, or lines laid out for a width when it is drawn.
 Piece = str | Callable[[int], list[str]]
 
@@ -465,7 +472,7 @@ class Session:
     def preview(self, text: str, cursor: int, rows: int, check: Callable[[], None] = no_check) -> Reply | None:
         """What the toplevel would answer for the pipeline under the cursor, up to the
         stage the cursor is in, without keeping anything. None: nothing to show."""
-        from .text import as_pipeline, before_last_stage, half_typed, last_statement, upto_stage
+        from .text import before_last_stage, half_typed, upto_stage
 
         head, stage, total = upto_stage(text, cursor)
         if not head.strip() or head.lstrip().startswith(":"):
@@ -483,8 +490,7 @@ class Session:
         except Answered as a:
             reply = a.reply
         if total > 1 and stage < total:
-            note = self.paint("note", label) + "\n"
-            reply = Reply(note + reply.text, reply.ok, layout=lambda width, inner=reply: note + inner.at_width(width))
+            reply = noted_reply(self.paint("note", label) + "\n", reply)
         return reply
 
     def _preview_phrase(self, head: str, rows: int, check: Callable[[], None]) -> Reply:
