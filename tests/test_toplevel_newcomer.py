@@ -289,3 +289,26 @@ def test_a_table_that_would_cut_every_column_is_shown_as_records():
     path = first.split()[6]
     assert out[out.index("-- row 1") + 1:out.index("-- row 1") + 3] == [
         "ip     " + first.split()[0], ("path   " + path)[:29] + "…"]
+
+
+# 8: laid out when drawn ---------------------------------------------------------------------------
+
+
+def test_an_answer_is_laid_out_again_for_another_width():
+    session = Session([LOG], width=120)
+    reply = session.preview("parse apache | take 2", 21, rows=2)
+    assert reply is not None
+    for width in (120, 60, 40):
+        shown = reply.at_width(width).split("\n")
+        assert all(len(line) <= width for line in shown), (width, shown)
+    narrow = reply.at_width(60).split("\n")
+    # The element type breaks after a comma, never inside a field's name or type.
+    typed = narrow[:next(i for i, line in enumerate(narrow) if line.startswith("ip "))]
+    assert typed[0].startswith("- : stream<{ip: str, ")
+    assert all(line.rstrip().endswith(",") for line in typed[:-1])
+    assert typed[-1].endswith("}>" + ON_SAMPLE)
+    at_40 = reply.at_width(40).split("\n")
+    label = at_40.index("    " + ON_SAMPLE.strip())  # no room after the type at 40: a line of its own
+    assert at_40[label - 1].endswith("}>")
+    fields = " ".join(line.strip() for line in typed).removeprefix("- : stream<{").split("}>")[0]
+    assert fields.split(", ")[:3] == ["ip: str", "ident: str?", "user: str?"]

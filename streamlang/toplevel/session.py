@@ -289,7 +289,9 @@ class Session:
             if value is not None:
                 room = max(8, width - len(lead) - len(parts[-1]) - 3)
                 out[-1] += " = " + self.paint("val", clip(value, room))
-            if note:
+            if note and len(lead) + len(parts[-1]) + len(note) > width:
+                out.append(" " * len(lead) + self.paint("note", note.strip()))  # too long to follow the type
+            elif note:
                 out[-1] += self.paint("note", note)
             return out
         return lines
