@@ -175,18 +175,19 @@ def test_an_error_shows_the_caret_under_the_input_and_keeps_the_session(session)
 
 
 def test_an_error_in_a_function_body_names_the_binding(session):
-    session.submit("let f x = lower(x)")
-    out = lines(session.submit("map f(1)"))
+    # `f : 'a -> 'b -> 'c` says nothing against these arguments: the error is in the body.
+    session.submit("let f x y = x + y")
+    out = lines(session.submit('map f(1, "a")'))
     assert out == [
-        "<let f>:1:17: error: argument 1 of `lower` must be str, not int",
+        "<let f>:1:15: error: cannot apply `+` to int and str",
         "  |",
-        "1 | let f x = lower(x)",
-        "  |                 ^",
-        "  = hint: convert first: lower(str(...)); lower(str) -> str",
-        "<input>:1:5: note: in this call of `f`, where x: int",
+        "1 | let f x y = x + y",
+        "  |               ^",
+        "  = hint: there is no implicit conversion between strings and numbers: use str(x), int(s) or float(s)",
+        "<input>:1:5: note: in this call of `f`, where x: int, y: str",
         "  |",
-        "1 | map f(1)",
-        "  |     ^^^^",
+        '1 | map f(1, "a")',
+        "  |     ^^^^^^^^^",
     ]
 
 
@@ -271,7 +272,8 @@ def test_run_into_a_file_picks_the_format_by_extension(session, tmp_path):
     session.submit("parse apache | count by .status")
     out = tmp_path / "status.csv"
     reply = session.submit(f":run > {out}")
-    assert reply.text.split("\n")[0] == f"wrote 9 lines to {out}"
+    assert reply.text.split("\n")[:2] == [f"run: `parse apache | count by .status` on {LOG}",
+                                          f"wrote 9 lines to {out}"]
     assert out.read_text().split("\n")[:2] == ["status,count", "200,9125"]
 
 
@@ -292,7 +294,8 @@ def test_save_round_trip_gives_the_same_rows(session, tmp_path):
     rows = Path(shown.page).read_text()
     os.unlink(shown.page)
     script = tmp_path / "errors.sl"
-    assert session.submit(f":save {script}").text == f"saved 2 statements and the last pipeline to {script}"
+    assert session.submit(f":save {script}").text == \
+        f"saved 2 statements and the pipeline `errors | count by .status, .method` to {script}"
     text = script.read_text()
     assert text.startswith("#!/usr/bin/env -S sl -f\n")
     assert text.endswith("let min_status = 400\nlet errors = parse apache | where .status >= min_status\n"
@@ -523,13 +526,14 @@ def test_app_runs_every_command(tmp_path):
     assert answers[3] == f"sample: 1000 lines of {LOG} (the first 1000 lines)"
     assert answers[4] == f"sample: 50 lines of {LOG} (the first 50 lines)"
     assert answers[5] == "pipelines show their first 3 rows"
-    assert answers[6].split("\n") == [f"- : stream<str> · first 50 of {LOG_LINES:,} lines", "83.149.9.216", "83.149.9.216", "83.149.9.216",
-                                      "3 of 50 rows (:show N to see more)"]
+    assert answers[6].split("\n") == [f"- : stream<str> · first 50 of {LOG_LINES:,} lines", "83.149.9.216",
+                                      "83.149.9.216", "83.149.9.216", "3 of 50 rows (:show N to see more)"]
     assert "def run(src, rt):" in answers[7]
-    assert answers[8].count("\n") == 9999  # :run without a terminal: the whole output, echoed
-    assert answers[9] == f"saved 0 statements and the last pipeline to {script}"
-    assert answers[10] == "live preview off"
-    assert len(answers) == 11
+    assert answers[8] == f"run: `words | map _[0]` on {LOG}"
+    assert answers[9].count("\n") == 9999  # :run without a terminal: the whole output, echoed
+    assert answers[10] == f"saved 0 statements and the pipeline `words | map _[0]` to {script}"
+    assert answers[11] == "live preview off"
+    assert len(answers) == 12
 
 
 def test_app_continues_after_a_trailing_pipe_and_inside_brackets():
@@ -589,7 +593,8 @@ def test_ctrl_c_stops_run_over_an_endless_input_and_keeps_the_session(tmp_path):
         timer.join()
     finally:
         stop.set()
-    assert reply.text.split("\n")[0].startswith("wrote ")
+    assert reply.text.split("\n")[0].startswith("run: `words | count` on ")
+    assert reply.text.split("\n")[1].startswith("wrote ")
     assert "interrupted after" in reply.text
     assert session.submit("let n = 1").text == "val n : int = 1"
 
