@@ -221,6 +221,7 @@ class Toplevel:
                 with COMPILER:
                     check(Source("map _", "<warm-up>"))
                 self.session.sample.segments()
+                self.session.sample.total()  # for the label `first 1,000 of N lines`: counted once, here
             self.warmed.set()
         threading.Thread(target=load, name="sl-warm-up", daemon=True).start()
 
