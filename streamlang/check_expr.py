@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import ir
 from . import syntax as S
-from .errors import CompileError, did_you_mean
+from .errors import CompileError, Diagnostic, did_you_mean
 from .prelude import AGGREGATES, FUNCTIONS, Function
 from .source import Span
 from .typesys import (
@@ -24,12 +24,14 @@ from .typesys import (
     ORDERED,
     STR,
     TIME,
+    FnT,
     ListT,
     Opt,
     Record,
     TVar,
     Type,
     bind,
+    has_var,
     join,
     optional,
     show,
@@ -265,9 +267,38 @@ def called_here(c: Checker, e: CompileError, entry: Entry, names: tuple[str, ...
     call, since a body is checked anew for the types of each call's arguments."""
     from .checker import FuncEntry, LambdaEntry
     what = f"`{entry.name}`" if isinstance(entry, FuncEntry) else "this function"
+    wrong = wrong_argument(c, entry, names, args, what)
+    if wrong is not None:
+        return wrong
     given = ", ".join(f"{n}: {show(a.type)}" for n, a in zip(names, args)
                       if not isinstance(a, (FuncEntry, LambdaEntry)))
     return c.noted(e, span, f"in this call of {what}" + (f", where {given}" if given else ""))
+
+
+def wrong_argument(c: Checker, entry: Entry, names: tuple[str, ...], args: list, what: str) -> CompileError | None:
+    """The call's first argument that its function's own type does not take (`let kb x = x / 1024`
+    is `int -> float`, so `kb("x")`): the error belongs at that argument, as OCaml puts it, not
+    inside the body. None when the function's type says nothing against the arguments."""
+    from .checker import FuncEntry, LambdaEntry
+    try:
+        generic = c.generic_type(entry)
+    except CompileError:
+        return None
+    if not isinstance(generic, FnT):
+        return None
+    params = generic.params[len(generic.params) - len(names):]  # after an element function's `_`
+    for name, param, arg in zip(names, params, args):
+        # A parameter's type is what the body first used it as (`x / 1024`: int).
+        want = param.ref if isinstance(param, TVar) and param.ref is not None else param
+        if isinstance(arg, (FuncEntry, LambdaEntry)) or has_var(want):
+            continue
+        try:
+            c.expect(arg, want, f"`{name}`")
+        except CompileError:
+            return CompileError([Diagnostic(c.source, arg.span, f"{what} takes {show(want)} for `{name}`, "
+                                            f"but this argument is {show(arg.type)}",
+                                            f"{entry.name if isinstance(entry, FuncEntry) else what} : {show(generic)}")])
+    return None
 
 
 def check_index(c: Checker, e: S.Index, scope: Scope, elem: Type | None) -> ir.Expr:

@@ -140,6 +140,24 @@ SOURCE_STAGES = ("lines", "stdin")
 SCHEMA_TYPES = (STR, INT, FLOAT, BOOL, TIME, DURATION)
 
 
+def leading_var(expr: object) -> S.Var | None:
+    """The name an expression starts with (`were` in `were .status == 404`), if it starts with one."""
+    import dataclasses
+
+    while not isinstance(expr, S.Var):
+        if not dataclasses.is_dataclass(expr):
+            return None
+        start = expr.span.start  # type: ignore[union-attr]
+        inner = [v for f in dataclasses.fields(expr) if f.name != "span"
+                 for v in ([getattr(expr, f.name)] if not isinstance(getattr(expr, f.name), tuple)
+                           else getattr(expr, f.name)[:1])
+                 if dataclasses.is_dataclass(v) and getattr(getattr(v, "span", None), "start", None) == start]
+        if not inner:
+            return None
+        expr = inner[0]
+    return expr
+
+
 class Checker:
     def __init__(self, source: Source, overrides: dict[str, str] | None = None,
                  hints: InputHints = NO_HINTS):
@@ -775,6 +793,12 @@ class Checker:
             known = list(STAGES) + scope.all_names()
             hint = did_you_mean(name, known)
             self.fail(head.span, f"unknown stage `{name}`", hint or "stages: " + ", ".join(STAGES))
+        first = leading_var(expr) if name is None else None
+        if first is not None and scope.lookup(first.name) is None and first.name not in FUNCTIONS:
+            # `were .status == 404`: a misspelt stage, read as an expression that starts with a name.
+            hint = did_you_mean(first.name, STAGES)
+            if hint is not None:
+                self.fail(first.span, f"unknown stage `{first.name}`", hint)
         what = "a function" if isinstance(entry, (FuncEntry, LambdaEntry)) else "a value"
         hint = f"use it in a stage: `map {name}`" if name and what == "a function" else None
         self.fail(expr.span, f"expected a stage, but {'`' + name + '`' if name else 'this'} is {what}", hint)

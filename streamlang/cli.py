@@ -22,7 +22,8 @@ examples:
   sl 'words | count by w = _[0] | top 5 by .count' notes.txt
   sl -q 'parse apache | where .status == 503' access.log && echo "503s!"
   sl -f errors.sl /var/log/nginx/
-  sl --help where          (the reference entry of a stage, function or format)
+  sl --help where          (the reference entry of a stage, function, format or operator)
+  sl --help stages         (all of one kind: stages functions aggregates formats operators)
 
 exit status: 0 success; 1 the run failed (I/O, --strict, -q found nothing);
 2 a usage, syntax or type error (no input was read)."""
@@ -242,6 +243,10 @@ def _main(argv: list[str], stdout_closed: bool = False) -> int:
     if problem:
         _err(f"sl: {problem}")
         return 2
+    missing = _missing_optional(opts)
+    if missing is not None:
+        _err(missing)
+        return 2
     return _run(text, name, opts)
 
 
@@ -299,22 +304,65 @@ def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
     if topic is None:
         parser.print_help()
         return 0
-    from .docs import entry
+    from .docs import entry, suggestion
     text = entry(topic)
     if text is None:
-        _err(f"sl: no reference entry for `{topic}`")
+        hint = suggestion(topic)
+        _err(f"sl: no reference entry for `{topic}`" + (f"; {hint}" if hint else "")
+             + " (sl --help stages|functions|aggregates|formats|operators lists them)")
         return 2
     print(text)
     return 0
+
+
+TOPLEVEL_NEEDS = "the toplevel (sl -i) needs prompt_toolkit and pygments"
+TOPLEVEL_INSTALL = "pip install 'prompt_toolkit>=3.0.40' 'pygments>=2.15'"
+DASK_INSTALL = "pip install 'dask[distributed]>=2024.1'"
+# The package each fsspec protocol needs besides fsspec itself (fsspec's own registry says so
+# too, but it is not there to ask when fsspec itself is missing).
+URL_PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs",
+                "http": "aiohttp", "https": "aiohttp", "hdfs": "pyarrow", "sftp": "paramiko"}
+
+
+def missing_dependency(needs: str, module: str | None, install: str) -> str:
+    """The one line for an optional dependency that is not installed."""
+    what = f"{module} is not installed" if module else "it is not installed"
+    return f"sl: {needs}, but {what}: {install}"
 
 
 def _toplevel(files: list[str]) -> int:
     try:
         from .toplevel.app import run_toplevel
     except ImportError as e:
-        _err(f"sl: the toplevel needs prompt_toolkit ({e}); install `streamlang[repl]`")
+        _err(missing_dependency(TOPLEVEL_NEEDS, e.name, TOPLEVEL_INSTALL))
         return 2
     return run_toplevel(files)
+
+
+def _missing_optional(opts: argparse.Namespace) -> str | None:
+    """What this run needs and cannot import (dask, fsspec and a URL's protocol package),
+    checked before any input is read: the one line to say so, or None."""
+    if opts.engine == "dask":
+        try:
+            import distributed  # noqa: F401 - only whether it imports
+        except ImportError as e:
+            return missing_dependency("--engine dask needs dask.distributed", e.name, DASK_INSTALL)
+    from .runtime.inputs import is_url
+    for path in opts.files:
+        if not is_url(path):
+            continue
+        protocol = path.split("://")[0]
+        extra = URL_PACKAGES.get(protocol)
+        install = "pip install fsspec" + (f" {extra}" if extra else "")
+        try:
+            import fsspec
+            fsspec.get_filesystem_class(protocol)
+        except ImportError as e:
+            return missing_dependency(f"reading {protocol}:// URLs needs fsspec"
+                                      + (f" and {extra}" if extra else ""), e.name or extra, install)
+        except ValueError:
+            pass  # an unknown protocol: reading it reports that
+    return None
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:

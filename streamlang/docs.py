@@ -33,9 +33,31 @@ from .prelude import (
 KINDS = ("stage", "function", "aggregate", "format")
 WIDTH = 78
 
+# Operators, loosest first (SPEC §5), and the entries of those a newcomer looks up.
+PRECEDENCE = ("`if c then a else b`, `??`, `||`, `&&`, `!`, `== != < <= > >= ~ !~ in`, `+ -`, "
+              "`* / // %`, unary `-`, `.field [i] [a:b]`")
+OPERATORS: dict[str, tuple[str, str, Example]] = {
+    "??": ("A ?? B", "A, or B where A is null: the default for an optional value (`str?`, `int?`). "
+           "The result is not optional when B is not.",
+           Example("parse apache | map .bytes ?? 0", '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 304 -',
+                   "0\n")),
+    "~": ("S ~ REGEX", "Whether the regex matches somewhere in the string (Python `re.search`); false for null.",
+          Example('where _ ~ r"^GET "', "GET /a\nPOST /b", "GET /a\n")),
+    "!~": ("S !~ REGEX", "Whether the regex matches nowhere in the string: `!(S ~ REGEX)`.",
+           Example('where _ !~ r"^GET "', "GET /a\nPOST /b", "POST /b\n")),
+    "in": ("X in LIST   X in STR", "Whether X is an element of the list, or (for text) a part of the string.",
+           Example('where _ in ["GET", "HEAD"]', "GET\nPOST\nHEAD", "GET\nHEAD\n")),
+}
+# `sl --help stages` and the like: the names of one kind.
+LISTS = {"stages": "stage", "functions": "function", "aggregates": "aggregate", "formats": "format",
+         "operators": "operator"}
+
 
 def entry(name: str) -> str | None:
-    """The reference entry of a stage, function, aggregate or format, or None."""
+    """The reference entry of a stage, function, aggregate, format or operator, the list
+    of one kind (`stages`), or None."""
+    if name in LISTS:
+        return listing(LISTS[name])
     sections = [text for text in _sections(name) if text]
     if not sections:
         alias = _alias_of(name)
@@ -47,6 +69,31 @@ def names() -> dict[str, list[str]]:
     """Every documented name, by kind, in registry order."""
     return {"stage": list(STAGES), "function": list(FUNCTIONS), "aggregate": list(AGGREGATES),
             "format": list(FORMATS)}
+
+
+def listing(kind: str, width: int = WIDTH) -> str:
+    """`sl --help stages`: the names of one kind, with the first sentence of each entry."""
+    docs = {"stage": {n: s.doc for n, s in STAGES.items()}, "function": {n: f.doc for n, f in FUNCTIONS.items()},
+            "aggregate": {n: a.doc for n, a in AGGREGATES.items()}, "format": {n: f.doc for n, f in FORMATS.items()},
+            "operator": {n: d for n, (_, d, _) in OPERATORS.items()}}[kind]
+    pad = max(len(n) for n in docs) + 2
+    lines = []
+    if kind == "operator":
+        lines += textwrap.wrap("loosest first: " + PRECEDENCE, width=width, subsequent_indent="    ")
+    for name, doc in docs.items():
+        first = doc.split(". ")[0].rstrip(".").split("\n")[0] + "."
+        lines += textwrap.wrap(f"{name:<{pad}}{first}", width=width, subsequent_indent=" " * pad,
+                               break_on_hyphens=False)
+    lines.append(f"`sl --help NAME` shows one {kind}'s entry.")
+    return "\n".join(lines)
+
+
+def suggestion(name: str) -> str | None:
+    """`did you mean ...?` for a name with no entry: the nearest documented name or list."""
+    from .errors import did_you_mean
+
+    known = [n for ns in names().values() for n in ns] + list(OPERATORS) + list(LISTS)
+    return did_you_mean(name, known)
 
 
 def index(width: int = WIDTH) -> str:
@@ -71,6 +118,9 @@ def _sections(name: str) -> list[str]:
         out.append(_aggregate(AGGREGATES[name]))
     if name in FORMATS:
         out.append(_format(FORMATS[name]))
+    if name in OPERATORS:
+        syntax, doc, example = OPERATORS[name]
+        out.append(_section(name, "operator", [syntax, "loosest first: " + PRECEDENCE], doc, example))
     return out
 
 
@@ -83,7 +133,10 @@ def _alias_of(name: str) -> str | None:
 
 
 def _stage(s: StageDoc) -> str:
-    return _section(s.name, "stage", [s.syntax, f": {s.type}"], s.doc, s.example)
+    syntax = [s.syntax, f": {s.type}"]
+    if s.name == "parse":
+        syntax.append("FORMAT: " + " ".join(FORMATS))
+    return _section(s.name, "stage", syntax, s.doc, s.example)
 
 
 def _function(f: Function) -> str:

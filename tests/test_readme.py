@@ -50,3 +50,41 @@ def test_the_quick_start_runs_the_bundled_example():
     assert "examples/status_report.sl" in commands[0] and "examples/data/access.log" in commands[0]
     assert commands[1] == "bash scripts/test.sh"
     assert (ROOT / "examples" / "status_report.sl").exists()
+
+
+def test_the_quick_start_puts_sl_on_the_path():
+    # The tour calls bare `sl`: the quick start's shell must have it (a venv's `sl` is not on PATH until
+    # the venv is activated).
+    text = (ROOT / "README.md").read_text()
+    quick = re.search(r"## Quick start\n(.*?)\n## ", text, re.S).group(1)  # type: ignore[union-attr]
+    main = re.findall(r"```sh\n(.*?)\n```", quick, re.S)[0]
+    steps = [s.strip() for s in main.split("&&")]
+    assert steps[:3] == ["python3 -m venv .venv", ".venv/bin/pip install -q .", ". .venv/bin/activate"]
+    assert steps[3].startswith("sl -f examples/status_report.sl ")
+
+
+def test_every_link_and_file_the_readme_names_is_in_the_repository():
+    text = (ROOT / "README.md").read_text()
+    for target in re.findall(r"\]\(([^)#]+)", text):
+        assert (ROOT / target).exists(), target
+    assert "SPEC.md" not in text  # not shipped: the README points users to docs/ instead
+
+
+def test_example_scripts_with_a_shebang_are_executable():
+    scripts = sorted((ROOT / "examples").glob("*.sl"))
+    assert scripts
+    for script in scripts:
+        if script.read_text().startswith("#!"):
+            assert os.access(script, os.X_OK), script
+            tracked = subprocess.run(["git", "ls-files", "-s", script.name], capture_output=True, text=True,
+                                     cwd=script.parent).stdout
+            assert tracked == "" or tracked.startswith("100755 "), tracked  # "": not a git checkout
+
+
+def test_ci_runs_the_readme_quick_start_in_a_fresh_venv():
+    # CI (.ci/run) runs the README's test command, which runs the quick start in a venv of its own,
+    # installed exactly as the quick start installs (no extras: dask stays missing there).
+    assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+    assert "bash scripts/readme_install.sh" in (ROOT / "scripts" / "test.sh").read_text()
+    job = (ROOT / "scripts" / "readme_install.sh").read_text()
+    assert "## Quick start" in job and "--engine dask" in job and "-i examples/data/access.log" in job

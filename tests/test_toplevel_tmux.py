@@ -103,11 +103,12 @@ def test_a_session_as_a_person_sees_it(pane: Pane, state: Path):
     rows = [r.rstrip() for r in screen.split("\n")]
     at = rows.index(f"sl> {query}")
     assert rows[at + 1].startswith("── preview ──")
-    assert rows[at + 2] == "- : stream<{status: int, count: int}>"
+    assert rows[at + 2] == "- : stream<{status: int, count: int}> · first 1,000 of 10,000 lines"
 
     pane.key("Enter")
     shown = answer(pane.wait_for(prompt_after(query)), query)
-    assert shown[:4] == ["- : stream<{status: int, count: int}>", "status  count", "------  -----",
+    assert shown[:4] == ["- : stream<{status: int, count: int}> · first 1,000 of 10,000 lines", "status  count",
+                         "------  -----",
                          "   200    896"]
     assert not any("preview" in r for r in shown)  # the pane is gone once the input is answered
 
@@ -152,4 +153,59 @@ def test_multi_line_input_and_run_in_the_pager(pane: Pane):
     # PAGER=cat: the plain output of the whole run, as `sl` prints it, then the rejections.
     out = answer(pane.wait_for(prompt_after(":run")), ":run")
     assert "1 of 10000 input lines rejected" in out
-    assert [r.split() for r in out[:4]] == [["GET", "9951"], ["HEAD", "42"], ["POST", "5"], ["OPTIONS", "1"]]
+    assert out[0] == "run: `parse apache | count by .method` on examples/data/access.log"
+    assert [r.split() for r in out[1:5]] == [["GET", "9951"], ["HEAD", "42"], ["POST", "5"], ["OPTIONS", "1"]]
+
+
+def test_answers_on_the_sample_are_labelled_and_ctrl_r_enter_runs_the_match(pane: Pane):
+    pane.wait_for(lambda s: any(r.startswith("sl>") for r in s.split("\n")))
+    with open(LOG, "rb") as f:
+        total = sum(1 for _ in f)
+    query = "parse apache | count"
+    pane.type(query)
+    pane.key("Enter")
+    assert answer(pane.wait_for(prompt_after(query)), query) == [
+        f"- : stream<int> · first 1,000 of {total:,} lines", "1000"]
+    pane.type("let n = 2")
+    pane.key("Enter")
+    pane.wait_for(prompt_after("let n = 2"))
+    # Ctrl-R, part of the pipeline, Enter: the match is run (not wiped, not left in search mode).
+    pane.key("C-r")
+    pane.type("apache | co")
+    pane.wait_for("apache | co")
+    pane.key("Enter")
+    screen = pane.wait_for(lambda s: s.count(f"sl> {query}") == 2 and prompt_after(query)(s))
+    assert answer(screen, query) == [f"- : stream<int> · first 1,000 of {total:,} lines", "1000"]
+    assert "reverse-i-search" not in screen.split(f"sl> {query}")[-1]
+
+
+def preview_table(screen: str, query: str) -> list[str]:
+    """The preview pane's rows after the type line(s): the table."""
+    rows = [r.rstrip() for r in screen.split("\n")]
+    at = rows.index(f"sl> {query}")
+    body = rows[at + 2:]
+    start = next(i for i, r in enumerate(body) if r.startswith("ip "))
+    return [r for r in body[start:start + 4] if r]
+
+
+def test_the_preview_is_laid_out_again_when_the_terminal_is_resized(pane: Pane):
+    pane.wait_for(lambda s: any(r.startswith("sl>") for r in s.split("\n")))
+    query = "parse apache | take 3 | select .ip, .path, .agent"
+    pane.type(query)
+    wide = preview_table(pane.wait_for(lambda s: "\nip " in s), query)
+    assert max(len(r) for r in wide) > 100  # 120 columns: the agent fills the row
+    pane.tmux("resize-window", "-t", "main", "-x", "70")
+
+    def narrow(screen: str) -> bool:
+        try:
+            table = preview_table(screen, query)
+        except (ValueError, StopIteration):
+            return False
+        return len(table) == 4 and max(len(r) for r in table) <= 69
+    table = preview_table(pane.wait_for(narrow), query)
+    assert table[0].split() == ["ip", "path", "agent"]
+    assert all(len(r) <= 69 for r in table) and max(len(r) for r in table) >= 60  # fitted, not cut
+    # The type line breaks after a comma, never inside a name.
+    rows = [r.rstrip() for r in pane.screen().split("\n")]
+    at = rows.index(f"sl> {query}")
+    assert all(len(r) <= 70 for r in rows[at + 1:at + 4])

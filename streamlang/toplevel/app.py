@@ -24,6 +24,10 @@ PROMPT = "sl> "
 
 def run_toplevel(files: list[str]) -> int:
     """The toplevel on these sample files; the exit status."""
+    problem = unreadable(files)
+    if problem is not None:
+        print(f"sl: {problem}", file=sys.stderr)
+        return 2
     if not sys.stdin.isatty():
         return run_piped(files, sys.stdin)
     terminal = sys.stdout.isatty()
@@ -40,8 +44,8 @@ def run_toplevel(files: list[str]) -> int:
         except ImportError as e:
             if modes is not None:
                 modes.restore()
-            print(f"sl: the toplevel needs prompt_toolkit ({e}); install `streamlang[repl]`", file=sys.stderr)
-            return 2
+                sys.stdout.write("\n")
+            return not_installed(e)
         session = Session(files, color=color)
         before = (lambda: modes.quiet(signals=True)) if modes is not None else None
         top = Toplevel(session, color=color, pager=terminal, before_prompt=before)
@@ -59,8 +63,11 @@ def run_piped(files: list[str], stream: TextIO) -> int:
     Inputs are split as at the prompt (a trailing `|` or an open bracket
     continues one). The status is 1 if any answer was an error, else 0.
     """
-    from .session import Session
-    from .text import needs_more
+    try:
+        from .session import Session
+        from .text import needs_more
+    except ImportError as e:
+        return not_installed(e)
 
     session = Session(files, width=shutil.get_terminal_size((100, 24)).columns - 1)
     failed = False
@@ -73,6 +80,8 @@ def run_piped(files: list[str], stream: TextIO) -> int:
         pending = []
         reply = session.submit(text)
         failed = failed or not reply.ok
+        if reply.preface:
+            print(reply.preface)
         if reply.page is not None:
             with open(reply.page, encoding="utf-8", errors="replace") as f:
                 sys.stdout.write(f.read())
@@ -82,6 +91,28 @@ def run_piped(files: list[str], stream: TextIO) -> int:
         if reply.quit:
             break
     return 1 if failed else 0
+
+
+def not_installed(e: ImportError) -> int:
+    from ..cli import TOPLEVEL_INSTALL, TOPLEVEL_NEEDS, missing_dependency
+    print(missing_dependency(TOPLEVEL_NEEDS, e.name, TOPLEVEL_INSTALL), file=sys.stderr)
+    return 2
+
+
+def unreadable(files: list[str]) -> str | None:
+    """Why a sample file cannot be read (`cannot read nosuch.log: No such file or directory`), or None:
+    said at once, not at the first input."""
+    from .sample import expand_globs
+
+    for path in expand_globs(files):
+        if path == "-" or "://" in path or os.path.isdir(path):
+            continue
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as e:
+            return f"cannot read {path}: {e.strerror or e}"
+    return None
 
 
 def banner(files: list[str]) -> str:

@@ -12,7 +12,7 @@ from .session import COMMANDS, Session, binding_kind
 from .text import after_parse, field_context, stage_position, word_before
 
 KEYWORDS = ("let", "type", "fun", "if", "then", "else", "by", "as", "asc", "desc", "in", "true", "false", "null")
-PATH_COMMANDS = ("load", "save")
+PATH_COMMANDS = ("load", "save", "use")
 
 
 class StreamLangCompleter(Completer):

@@ -26,6 +26,7 @@ class Previewer:
         self.delay = delay
         self.budget = budget
         self.result: Reply | None = None
+        self.stale = False  # the result shown is for an older input; a new one is being computed
         self._cond = threading.Condition()
         self._generation = 0
         self._request: tuple[int, str, int, float] | None = None
@@ -37,6 +38,7 @@ class Previewer:
         with self._cond:
             self._generation += 1
             self._request = (self._generation, text, cursor, time.monotonic())
+            self.stale = self.result is not None
             self._cond.notify()
         if self._thread is None:
             self._thread = threading.Thread(target=self._loop, name="sl-preview", daemon=True)
@@ -48,6 +50,7 @@ class Previewer:
             self._generation += 1
             self._request = None
             self.result = None
+            self.stale = False
 
     def _next(self) -> tuple[int, str, int]:
         with self._cond:
@@ -86,5 +89,6 @@ class Previewer:
                 if self._generation != gen:
                     continue
                 self.result = reply
+                self.stale = False
                 self.runs += 1
             self.on_update()

@@ -26,8 +26,9 @@ from collections.abc import Callable
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.document import Document
-from prompt_toolkit.filters import to_filter
+from prompt_toolkit.filters import is_searching, to_filter
 from prompt_toolkit.formatted_text import ANSI, StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
@@ -35,6 +36,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.layout import Dimension, HSplit, Window
 from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.output import ColorDepth, Output
+from prompt_toolkit.search import accept_search
 from prompt_toolkit.styles import Style
 
 from .app import banner
@@ -171,6 +173,8 @@ class Toplevel:
         except KeyboardInterrupt:
             self.echo(self.session.paint("err", "interrupted"))
             return True
+        if reply.preface:
+            self.echo(reply.preface)
         if reply.page is not None:
             self.show_page(reply.page)
         if reply.text:
@@ -217,6 +221,7 @@ class Toplevel:
                 with COMPILER:
                     check(Source("map _", "<warm-up>"))
                 self.session.sample.segments()
+                self.session.sample.total()  # for the label `first 1,000 of N lines`: counted once, here
             self.warmed.set()
         threading.Thread(target=load, name="sl-warm-up", daemon=True).start()
 
@@ -226,27 +231,36 @@ class Toplevel:
         return "... ".rjust(width)
 
     def _keys(self) -> KeyBindings:
-        from .text import needs_more
-
         kb = KeyBindings()
 
-        @kb.add("enter")
+        @kb.add("enter", filter=~is_searching)
         def _enter(event: KeyPressEvent) -> None:
-            buf = event.current_buffer
-            state = buf.complete_state
-            if state is not None and state.current_completion is not None:
-                buf.apply_completion(state.current_completion)
-                return
-            if needs_more(buf.text):
-                buf.insert_text("\n")
-            else:
-                buf.validate_and_handle()
+            self._enter(event.current_buffer)
+
+        @kb.add("enter", filter=is_searching)
+        def _accept_search(event: KeyPressEvent) -> None:
+            # Ctrl-R ... Enter: take the match and run it, as readline does. (The input's own
+            # Enter must not fire here: it would act on the search field.)
+            accept_search()
+            self._enter(event.app.current_buffer)
 
         @kb.add("escape", "enter")
         def _newline(event: KeyPressEvent) -> None:
             event.current_buffer.insert_text("\n")
 
         return kb
+
+    def _enter(self, buf: Buffer) -> None:
+        from .text import needs_more
+
+        state = buf.complete_state
+        if state is not None and state.current_completion is not None:
+            buf.apply_completion(state.current_completion)
+            return
+        if needs_more(buf.text):
+            buf.insert_text("\n")
+        else:
+            buf.validate_and_handle()
 
     # the preview pane ------------------------------------------------------------------
 
@@ -278,11 +292,12 @@ class Toplevel:
         if reply is None:
             return ""
         size = self.prompt.output.get_size()
-        lines = reply.text.split("\n")
+        lines = reply.at_width(max(20, size.columns - 1)).split("\n")
         room = max(3, size.rows - self.prompt.default_buffer.document.line_count - 3)
         if len(lines) > room:
             lines = lines[:room - 1] + ["…"]
-        label = " preview "
+        # A keystroke since: this preview is of an older input until the new one is ready.
+        label = " preview · updating… " if self.previewer.stale else " preview "
         rule = "──" + label + "─" * max(0, size.columns - len(label) - 3)
         return ANSI("\n".join([self.session.paint("note", rule), *lines]))
 

@@ -70,6 +70,44 @@ def read_head(paths: list[str], limit: int, check: Callable[[], None] = no_check
     return segments, errors
 
 
+COUNT_LIMIT = 256 << 20  # bytes of plain files counted to say "first 1,000 of N lines"
+
+
+def count_lines(paths: list[str]) -> int:
+    """The lines in these plain files (as the reader counts them: a last line without its
+    newline is one), or -1 when they are not all plain files or are too big to count at once."""
+    import stat
+
+    from ..runtime.inputs import expand, is_url
+
+    files = list(expand(expand_globs(paths)))
+    sizes = []
+    for path in files:
+        if path == "-" or is_url(path) or path.endswith((".gz", ".bz2", ".xz")):
+            return -1
+        try:
+            st = os.stat(path)
+        except OSError:
+            return -1
+        if not stat.S_ISREG(st.st_mode):
+            return -1
+        sizes.append(st.st_size)
+    if sum(sizes) > COUNT_LIMIT:
+        return -1
+    total = 0
+    for path in files:
+        last = b"\n"
+        try:
+            with open(path, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    total += chunk.count(b"\n")
+                    last = chunk[-1:]
+        except OSError:
+            return -1
+        total += last != b"\n"
+    return total
+
+
 class Sample:
     """The first `size` lines of `files`, read on first use (thread-safe)."""
 
@@ -79,6 +117,7 @@ class Sample:
         self._segments: list[Segment] | None = None
         self.errors: list[str] = []
         self._lock = threading.Lock()
+        self._total: int | None = None  # -1: cannot be counted cheaply
 
     def segments(self) -> list[Segment]:
         with self._lock:
@@ -92,6 +131,17 @@ class Sample:
 
     def count(self) -> int:
         return sum(len(lines) for _, _, lines in self.segments())
+
+    def total(self) -> int | None:
+        """The lines in the whole input when that is cheap to know (read once): the
+        sample's count when it is the whole input, else counted in plain files up to
+        `COUNT_LIMIT` bytes; None for compressed files, pipes, URLs and bigger inputs."""
+        count = self.count()
+        if count < self.size:
+            return count
+        if self._total is None:
+            self._total = count_lines(self.files)
+        return self._total if self._total >= 0 else None
 
 
 class SegmentsInput:

@@ -51,11 +51,34 @@ STYLES = {"kw": "\x1b[1m", "type": "\x1b[36m", "head": "\x1b[1m", "note": "\x1b[
 
 @dataclass
 class Reply:
-    """What the toplevel answers to one input."""
+    """What the toplevel answers to one input.
+
+    `layout`, when set, lays the same answer out again for another width (the
+    preview pane, drawn again when the terminal is resized)."""
     text: str
     ok: bool = True
     quit: bool = False
     page: str | None = None  # a file of output for the pager (`:run`)
+    preface: str = ""  # shown before the page
+    layout: Callable[[int], str] | None = None
+
+    def at_width(self, width: int) -> str:
+        return self.layout(width) if self.layout is not None else self.text
+
+
+def noted_reply(note: str, reply: Reply) -> Reply:
+    """The same answer under a note, at every width."""
+    def layout(width: int) -> str:
+        return note + reply.at_width(width)
+    return Reply(note + reply.text, reply.ok, layout=layout)
+
+
+# A line of an answer: text, or lines laid out for a width when it is drawn.
+Piece = str | Callable[[int], list[str]]
+
+
+def lay_out(pieces: list[Piece], width: int) -> str:
+    return "\n".join(line for p in pieces for line in ([p] if isinstance(p, str) else p(width)))
 
 
 class Answered(Exception):
@@ -70,7 +93,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "type": ("EXPR", "the type of an expression or pipeline, without running it"),
     "load": ("FILE ...", "take the sample from these files (directories, globs, .gz ...)"),
     "sample": ("N", "the sample is the first N lines of the input (1000)"),
-    "show": ("N", "how many rows a pipeline shows (10)"),
+    "use": ("FILE", "run a script's statements and pipeline here, keeping its bindings (a :save'd file)"),
+    "show": ("[N | row K]", "how many rows a pipeline shows (10); alone or `row K`: a row of the last "
+                            + "pipeline, one field a line"),
     "py": ("[PIPELINE]", "the Python a pipeline compiles to (the last pipeline by default)"),
     "run": ("[> FILE]", "the last pipeline over all the input, in a pager, or into FILE (.csv .tsv .json: "
                         + "that format)"),
@@ -86,6 +111,14 @@ Enter runs the input; after a trailing `|` or inside brackets it starts a new li
 Tab completes (fields after `.`); Up/Down and Ctrl-R search the history; Ctrl-C cancels; Ctrl-D leaves."""
 
 FORMAT_OF_EXTENSION = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+
+
+def reads_session_input(program: ir.Program) -> bool:
+    """Whether the program reads the session's input (the sample), not a file of its own."""
+    from .. import ir
+
+    stages = program.stages
+    return bool(stages) and isinstance(stages[0], ir.ReadInput) and stages[0].path is None
 
 
 def binding_kind(shown: str) -> str:
@@ -123,6 +156,8 @@ class Session:
                  color: bool = False, width: int = 100):
         self.statements: list[str] = []
         self.last_pipeline: str | None = None
+        self.last_failed: str | None = None  # the last input, when it was an error
+        self.input_name = NAME  # what diagnostics call the input (`:use FILE`: the file)
         self.bindings: dict[str, str] = {}
         self.sample = Sample(list(files), sample_size)
         self.show = show
@@ -146,14 +181,18 @@ class Session:
         """Answer one complete input: a phrase (statements and a pipeline) or a `:command`."""
         if not text.strip():
             return Reply("")
+        command = text.strip().startswith(":")
         try:
-            if text.strip().startswith(":"):
-                return self.command(text.strip()[1:])
-            return self.phrase(text)
+            reply = self.command(text.strip()[1:]) if command else self.phrase(text)
         except Answered as a:
-            return a.reply
+            reply = a.reply
         except Exception as e:  # noqa: BLE001 - a bug must not end the session
-            return self.internal_error(e)
+            reply = self.internal_error(e)
+        if not command:
+            # `:run` and `:save` act on the last pipeline that worked: they must know when it is not
+            # the last one typed.
+            self.last_failed = None if reply.ok else text.strip()
+        return reply
 
     def internal_error(self, e: BaseException) -> Reply:
         return Reply(self.paint("err", "internal error") + f" (a bug in StreamLang): {type(e).__name__}: {e}",
@@ -170,7 +209,7 @@ class Session:
         program = self.check(text)
         bindings = {**self.bindings, **{k: str(v) for k, v in program.bindings.items()}}
         kept: list[str] = []
-        out: list[str] = []
+        out: list[Piece] = []
         main = None
         with COMPILER:
             statements = parse_program(Source(text, NAME)).statements
@@ -193,7 +232,7 @@ class Session:
             self.bindings = bindings
             if main is not None and program.value is None:
                 self.last_pipeline = text[main.span.start:main.span.end]
-        return Reply("\n".join(out))
+        return Reply(lay_out(out, self.width), layout=lambda width: lay_out(out, width))
 
     def _continued(self, text: str) -> str:
         """`| sort by .count desc`: the last pipeline, one stage longer."""
@@ -220,30 +259,49 @@ class Session:
             return bindings.get(stages[0].expr.name, "stage")
         return "stage"
 
-    def val_line(self, name: str, shown: str, kept: list[str]) -> str:
+    def val_line(self, name: str, shown: str, kept: list[str]) -> Piece:
         from ..runtime.values import literal
-        from .show import clip
 
         kind = binding_kind(shown)
-        head = self.paint("kw", "val") + f" {name} : "
         if kind == "value":
             value = self.evaluate(self.prefix() + "".join(s + "\n" for s in kept) + f"[{name}][0]")
-            return head + self.paint("type", shown) + " = " + self.paint("val", clip(literal(value), self.width))
+            return self.typed("val", name, shown, literal(value))
         if kind == "stream" and shown == "stream":
             t = self.check("".join(s + "\n" for s in kept) + name).type
             shown = str(t)
         if kind == "function":
-            return head + self.paint("type", shown) + " = <fun>"
-        return head + self.paint("type", shown)
+            return self.typed("val", name, shown, "<fun>")
+        return self.typed("val", name, shown)
 
-    def main_answer(self, text: str, program: ir.Program, rows: int, check: Callable[[], None]) -> list[str]:
+    def typed(self, word: str, name: str, shown: str, value: str | None = None, note: str = "") -> Piece:
+        """`val NAME : TYPE = VALUE` (or `- : TYPE · NOTE`), laid out when drawn: a long type
+        breaks after a `,`, its next lines under its start; the value is cut to the width."""
+        from .show import clip, wrap_type
+
+        lead = f"{word} {name} : " if name else f"{word} : "
+        painted = self.paint("kw", word) + (f" {name}" if name else "") + " : "
+        tail = f" = {value}" if value is not None else ""
+
+        def lines(width: int) -> list[str]:
+            parts = wrap_type(shown, width - len(lead), len(tail) + len(note))
+            out = [(painted if i == 0 else " " * len(lead)) + self.paint("type", part)
+                   for i, part in enumerate(parts)]
+            if value is not None:
+                room = max(8, width - len(lead) - len(parts[-1]) - 3)
+                out[-1] += " = " + self.paint("val", clip(value, room))
+            if note and len(lead) + len(parts[-1]) + len(note) > width:
+                out.append(" " * len(lead) + self.paint("note", note.strip()))  # too long to follow the type
+            elif note:
+                out[-1] += self.paint("note", note)
+            return out
+        return lines
+
+    def main_answer(self, text: str, program: ir.Program, rows: int, check: Callable[[], None]) -> list[Piece]:
         from ..runtime.values import literal
-        from .show import clip
 
         if program.value is not None:
             value = self.evaluate(self.prefix() + text)
-            return [self.paint("kw", "-") + " : " + self.paint("type", str(program.type)) + " = "
-                    + self.paint("val", clip(literal(value), self.width))]
+            return [self.typed("-", "", str(program.type), literal(value))]
         return self.stream_answer(text, rows, check)
 
     # compiling and running -------------------------------------------------------
@@ -298,14 +356,20 @@ class Session:
             raise Answered(Reply(self.paint("err", "error: ") + reason.removeprefix("sl: "), ok=False))
         return to_python(values[0], compiled.ir.type)
 
-    def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[str]:
+    def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[Piece]:
         from ..runtime.run import RunError
-        from .show import render_table
+        from .show import cuts_every_column, render_record, render_table
         from .toprun import ToplevelRun
 
         compiled = self.build(text, sink="yield")
         elem = compiled.ir.type.elem  # type: ignore[attr-defined]
-        out = [self.paint("kw", "-") + " : " + self.paint("type", str(compiled.ir.type))]
+        shown = str(compiled.ir.type)
+        on_sample = reads_session_input(compiled.ir)
+        if on_sample and not self.files:
+            # Nothing to run on: say so, rather than answer `0` or "no rows" as if that were the answer.
+            return [self.typed("-", "", shown, note=" · no sample"),
+                    self.paint("note", "there is no input yet: :load FILE (or start with sl -i FILE)")]
+        out: list[Piece] = [self.typed("-", "", shown, note=" · " + self.sample_label() if on_sample else "")]
         rt = ToplevelRun(self.sites(compiled, text), self.files, self.sample, check)
         got: list[Any] = []
         total = 0
@@ -325,23 +389,36 @@ class Session:
             raise Answered(Reply(self.paint("err", "error: ") + e.message, ok=False)) from None
         finally:
             gen.close()
-        table, header = render_table(elem, got, self.width)
-        out.extend(self.paint("head", line) if header and i == 0 else line for i, line in enumerate(table))
-        out.extend(self.footer(rt, len(got), total, stopped))
+        def table(width: int) -> list[str]:
+            if cuts_every_column(elem, got, width):
+                # A table would cut every column: show each row one field a line instead.
+                return [line for i, row in enumerate(got, 1)
+                        for line in [self.paint("note", f"-- row {i}"), *render_record(elem, row, width)]]
+            lines, header = render_table(elem, got, width)
+            return [self.paint("head", line) if header and i == 0 else line for i, line in enumerate(lines)]
+        out.append(table)
+        out.extend(self.footer(rt, len(got), total, stopped, on_sample))
         return out
 
-    def footer(self, rt: ToplevelRun, shown: int, total: int, stopped: bool) -> list[str]:
+    def sample_label(self) -> str:
+        """Which lines an answer was computed on: `first 1,000 of 10,000 lines`."""
+        n = self.sample.count()
+        total = self.sample.total()
+        if total == n:
+            return f"all {n:,} lines" if n != 1 else "all 1 line"
+        if total is None:
+            return f"first {n:,} lines of the input"
+        return f"first {n:,} of {total:,} lines"
+
+    def footer(self, rt: ToplevelRun, shown: int, total: int, stopped: bool, on_sample: bool) -> list[str]:
         notes = []
         if stopped:
             notes.append(f"stopped after the first {total} rows (time is up); :run runs it all")
         elif total > shown:
             notes.append(f"{shown} of {total} rows (:show N to see more)")
         elif total == 0:
-            read = sum(getattr(i, "lines_read", 0) for i in rt.inputs)
-            if not self.files and read == 0:
-                notes.append("no rows: there is no input yet (:load FILE)")
-            else:
-                notes.append("no rows")
+            whole = not on_sample or self.sample.total() == self.sample.count()
+            notes.append("no rows" if whole else f"no rows in the {self.sample_label()}; :run runs it on all of them")
         out = [self.paint("note", n) for n in notes]
         out.extend(self.paint("note", f"sl: {m}") for m in dict.fromkeys(rt.messages))
         summary = rt.summary()
@@ -363,7 +440,7 @@ class Session:
         start = span.start
         base = len(self.prefix())
         if start >= base:
-            return text, NAME, start - base
+            return text, self.input_name, start - base
         at = 0
         for stmt in self.statements:
             if start <= at + len(stmt):
@@ -397,22 +474,41 @@ class Session:
     def preview(self, text: str, cursor: int, rows: int, check: Callable[[], None] = no_check) -> Reply | None:
         """What the toplevel would answer for the pipeline under the cursor, up to the
         stage the cursor is in, without keeping anything. None: nothing to show."""
-        from .text import as_pipeline, last_statement, upto_stage
+        from .text import before_last_stage, half_typed, upto_stage
 
         head, stage, total = upto_stage(text, cursor)
         if not head.strip() or head.lstrip().startswith(":"):
             return None
+        label = f"(up to stage {stage} of {total})"
+        if half_typed(head):
+            # `where .`, `count by`: not an error yet. Show what comes into the stage being typed.
+            head = before_last_stage(head)
+            if not head.strip():
+                return Reply(self.paint("note", "(the stage is not finished yet)"))
+            label = f"(what comes into stage {stage})"
+            stage, total = 0, 2
         try:
-            name, _ = as_pipeline(last_statement(head))
-            if name is not None and binding_kind(self._binding_after(head, name)) == "stage":
-                # `let errors = where ...`: show the stage at work on the sample, too.
-                head = head + "\n" + name
-            reply = self.phrase(head, commit=False, rows=rows, check=check)
+            reply = self._preview_phrase(head, rows, check)
         except Answered as a:
             reply = a.reply
         if total > 1 and stage < total:
-            reply.text = self.paint("note", f"(up to stage {stage} of {total})") + "\n" + reply.text
+            reply = noted_reply(self.paint("note", label) + "\n", reply)
         return reply
+
+    def _preview_phrase(self, head: str, rows: int, check: Callable[[], None]) -> Reply:
+        from .text import as_pipeline, last_statement
+
+        name, _ = as_pipeline(last_statement(head))
+        if name is not None and binding_kind(self._binding_after(head, name)) == "stage":
+            # `let big = parse apache | where ...`: show the stage at work on the sample too, when
+            # it takes the input's lines; `let errors = where .status >= 500` takes records, so
+            # applying it to raw lines would only show an error: its type is the answer.
+            try:
+                return self.phrase(head + "\n" + name, commit=False, rows=rows, check=check)
+            except Answered as a:
+                if a.reply.ok:
+                    return a.reply
+        return self.phrase(head, commit=False, rows=rows, check=check)
 
     def _binding_after(self, head: str, name: str) -> str:
         try:
@@ -508,14 +604,52 @@ class Session:
             name = self.command_name(arg[1:])
             assert name is not None
             return Reply(f"{self.usage(name)}\n    {COMMANDS[name][1]}")
+        if IDENT.fullmatch(arg) and arg in self.bindings:
+            return Reply(self.binding_help(arg))
         text = docs.entry(arg)
         if text is None:
             from ..errors import did_you_mean
             known = [n for ns in docs.names().values() for n in ns] + [f":{c}" for c in COMMANDS]
-            hint = did_you_mean(arg, known)
+            hint = did_you_mean(arg, known) or docs.suggestion(arg)
             return Reply(self.paint("err", "error: ") + f"no reference entry for `{arg}`"
                          + (f"; {hint}" if hint else ""), ok=False)
         return Reply(text)
+
+    def binding_help(self, name: str) -> str:
+        """`:help NAME` of the user's own binding: its type and its definition."""
+        from .. import docs
+
+        lines = [f"{name} : " + self.paint("type", self.bindings[name]) + f"   (your {binding_kind(self.bindings[name])})"]
+        for stmt in reversed(self.statements):
+            if re.match(rf"\s*(let|type)\s+{re.escape(name)}\b", stmt):
+                lines += ["    " + line for line in stmt.strip().split("\n")]
+                break
+        if docs.entry(name) is not None:
+            lines.append(self.paint("note", f"(it hides the built-in `{name}`: :reset to see that one)"))
+        return "\n".join(lines)
+
+    def cmd_use(self, arg: str) -> Reply:
+        """`:use FILE`: the script's statements and pipeline, as if typed here (OCaml's #use)."""
+        if not arg:
+            return self.needs("use")
+        path = os.path.expanduser(shlex.split(arg)[0])
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            reason = e.strerror if isinstance(e, OSError) else "it is not UTF-8 text"
+            return Reply(self.paint("err", "error: ") + f"cannot read {path}: {reason}", ok=False)
+        if text.startswith("#!"):
+            text = "#" + text[2:]  # the shebang is a comment to the language too
+        self.input_name = path
+        try:
+            reply = self.phrase(text)
+        except Answered as a:
+            reply = a.reply
+        finally:
+            self.input_name = NAME
+        self.last_failed = None if reply.ok else f":use {arg}"
+        return reply
 
     def cmd_type(self, arg: str) -> Reply:
         if not arg:
@@ -539,7 +673,10 @@ class Session:
         if missing:
             return Reply(self.paint("err", "error: ") + f"no such file: {missing[0]}", ok=False)
         self.sample = Sample([os.path.expanduser(f) for f in files], self.sample.size)
-        return self.sample_reply()
+        reply = self.sample_reply()
+        if all(f.endswith(".sl") for f in files):
+            reply.text += "\n" + self.paint("note", "(a script taken as sample data: :use FILE runs it here)")
+        return reply
 
     def sample_reply(self) -> Reply:
         n = self.sample.count()
@@ -554,8 +691,33 @@ class Session:
         return self.sample_reply()
 
     def cmd_show(self, arg: str) -> Reply:
+        if arg == "" or arg.startswith("row"):
+            return self.show_row(self.count_arg("show", arg.removeprefix("row").strip() or "1"))
         self.show = self.count_arg("show", arg)
         return Reply(f"pipelines show their first {self.show} rows")
+
+    def show_row(self, k: int) -> Reply:
+        """Row K of the last pipeline on the sample, one field a line (a wide record, readable)."""
+        from .show import render_record
+        from .toprun import ToplevelRun
+
+        if self.last_pipeline is None:
+            return self.no_pipeline()
+        compiled = self.build(self.last_pipeline, sink="yield")
+        rt = ToplevelRun([], self.files, self.sample)
+        gen = compiled.run(rt.open("-"), rt)
+        row = None
+        with contextlib.closing(gen):
+            for i, value in enumerate(gen):
+                if i + 1 == k:
+                    row = value
+                    break
+        if row is None:
+            return Reply(self.paint("err", "error: ") + f"the last pipeline has fewer than {k} rows on the sample",
+                         ok=False)
+        elem = compiled.ir.type.elem  # type: ignore[attr-defined]
+        return Reply("\n".join([self.paint("note", f"row {k} of " + self.quoted(self.last_pipeline)),
+                                 *render_record(elem, row, self.width)]))
 
     def count_arg(self, name: str, arg: str) -> int:
         if not arg.isdigit() or int(arg) == 0:
@@ -588,7 +750,7 @@ class Session:
         return Reply(f"live preview {'on' if self.live else 'off'}")
 
     def cmd_reset(self, arg: str) -> Reply:
-        self.statements, self.bindings, self.last_pipeline = [], {}, None
+        self.statements, self.bindings, self.last_pipeline, self.last_failed = [], {}, None, None
         return Reply("no bindings")
 
     def cmd_quit(self, arg: str) -> Reply:
@@ -613,14 +775,29 @@ class Session:
             return Reply(self.paint("err", "error: ") + f"cannot write {path}: {e.strerror}", ok=False)
         what = f"{len(self.statements)} statement{'s' if len(self.statements) != 1 else ''}"
         if self.last_pipeline is not None:
-            what += " and the last pipeline"
-        return Reply(f"saved {what} to {path}")
+            what += " and the pipeline " + self.quoted(self.last_pipeline)
+        return Reply("\n".join([f"saved {what} to {path}", *self.failed_warning()]))
+
+    def quoted(self, pipeline: str) -> str:
+        """A pipeline as answers echo it: on one line, in backquotes."""
+        return "`" + " ".join(pipeline.split()) + "`"
+
+    def failed_warning(self) -> list[str]:
+        if self.last_failed is None:
+            return []
+        return [self.paint("err", "warning: ") + "the last input failed, so it is not in it: "
+                + self.quoted(self.last_failed)]
 
     def cmd_run(self, arg: str) -> Reply:
         """The last pipeline over the whole input: into a file (`> FILE`) or a temporary one to page."""
 
         if self.last_pipeline is None:
             return self.no_pipeline()
+        if self.last_failed is not None:
+            # Running the pipeline before the failed one would answer a question that was not asked.
+            return Reply(self.paint("err", "error: ") + "the last input failed: " + self.quoted(self.last_failed)
+                         + "\n:run runs the last pipeline that worked, " + self.quoted(self.last_pipeline)
+                         + "; fix the input, or enter that pipeline again (Up), then :run", ok=False)
         target = None
         if arg:
             if not arg.startswith(">") or not arg[1:].strip():
@@ -628,9 +805,7 @@ class Session:
             target = os.path.expanduser(shlex.split(arg[1:].strip())[0])
         fmt = FORMAT_OF_EXTENSION.get(os.path.splitext(target or "")[1].lower())
         compiled = self.build(self.last_pipeline, sink="write", output_format=fmt)
-        from .. import ir
-        if compiled.ir.stages and isinstance(compiled.ir.stages[0], ir.ReadInput) \
-                and compiled.ir.stages[0].path is None and not self.files:
+        if reads_session_input(compiled.ir) and not self.files:
             return Reply(self.paint("err", "error: ") + "no input to run on (:load FILE)", ok=False)
         if target is None:
             fd, path = tempfile.mkstemp(prefix="sl-run-", suffix=".txt")
@@ -642,10 +817,14 @@ class Session:
                 lines, notes = self._run_all(compiled, _Counting(out))
         except OSError as e:
             return Reply(self.paint("err", "error: ") + f"cannot write {path}: {e.strerror or e}", ok=False)
+        running = self.paint("note", "run: " + self.quoted(self.last_pipeline) + " on " + self.inputs_named())
         if target is None:
-            return Reply("\n".join(notes), page=path)
+            return Reply("\n".join(notes), page=path, preface=running)
         noun = "line" if lines == 1 else "lines"
-        return Reply("\n".join([f"wrote {lines} {noun} to {path}", *notes]))
+        return Reply("\n".join([running, f"wrote {lines} {noun} to {path}", *notes]))
+
+    def inputs_named(self) -> str:
+        return ", ".join(self.files) if self.files else "no input"
 
     def _run_all(self, compiled: Compiled, out: _Counting) -> tuple[int, list[str]]:
         """Run over the whole input into `out`; the lines written and the notes on the run.

@@ -17,6 +17,22 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:max(1, width - 1)] + "…"
 
 
+def wrap_type(shown: str, width: int, tail: int = 0) -> list[str]:
+    """A type cut into lines of at most `width` characters, only after a `, `, never inside
+    a name; `tail` more characters (`= value`, `· first 1,000 ...`) follow the last line."""
+    import re
+
+    pieces = re.split(r"(?<=, )", shown)
+    lines = [""]
+    for i, piece in enumerate(pieces):
+        need = len(piece.rstrip()) + (tail if i == len(pieces) - 1 else 0)
+        if lines[-1] and len(lines[-1]) + need > width:
+            lines[-1] = lines[-1].rstrip()
+            lines.append("")
+        lines[-1] += piece
+    return lines
+
+
 def columns(elem: Type, rows: list[Any]) -> tuple[list[str] | None, list[list[str]], list[bool]]:
     """Header, cells and right-alignment for rows of this element type
     (values as the generated code yields them: records are tuples)."""
@@ -69,3 +85,21 @@ def render_table(elem: Type, rows: list[Any], width: int) -> tuple[list[str], bo
     header, cells, numeric = columns(elem, rows)
     header, cells = fit(header, cells, width)
     return [clip(line, width) for line in table(header, cells, numeric)], header is not None
+
+
+def render_record(elem: Type, row: Any, width: int) -> list[str]:
+    """One row as `name  value` lines: a record too wide for a table, readable whole."""
+    header, cells, _ = columns(elem, [row])
+    values = cells[0] if cells else []
+    names = header or [f"[{i}]" for i in range(len(values))]
+    pad = max((len(n) for n in names), default=0)
+    return [clip(f"{n:<{pad}}  {v}".rstrip(), width) for n, v in zip(names, values)]
+
+
+def cuts_every_column(elem: Type, rows: list[Any], width: int) -> bool:
+    """Whether a table of these rows, fitted to `width`, would cut every one of its columns."""
+    header, cells, _ = columns(elem, rows)
+    if header is None or len(header) < 2 or not cells:
+        return False
+    _, fitted = fit(header, cells, width)
+    return all(any(f[i] != c[i] for f, c in zip(fitted, cells)) for i in range(len(header)))

@@ -109,6 +109,22 @@ def upto_stage(text: str, cursor: int) -> tuple[str, int, int]:
     return head, stage, total
 
 
+def half_typed(head: str) -> bool:
+    """The last stage is not finished: it ends with a `.` (a field to come), an operator or
+    a keyword that goes on (`by`, `+`, `==`), or inside brackets."""
+    return needs_more(head) or head.rstrip().endswith(".")
+
+
+def before_last_stage(head: str) -> str:
+    """`parse apache | count by` -> `parse apache`: the stages before the last one, in the
+    last statement ("" when the last stage is its first)."""
+    start = _statement_start(head)
+    cuts = [p for p in pipes(head) if p >= start]
+    if not cuts:
+        return ""
+    return strip_trailing_pipes(head[:cuts[-1]].rstrip())
+
+
 def _statement_start(text: str) -> int:
     """Where the last statement begins: after the last top-level `;` or line break
     that does not continue the line."""
