@@ -71,11 +71,17 @@ def _big_input(tmp_path, lines: int = 1_500_000):  # type: ignore[no-untyped-def
     return data
 
 
-def _halves(data) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """The two ranges `-j 2` cuts: at the first line end at or after half the bytes."""
+def _ranges(data, n: int) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """The ranges `-j` cuts into n: about size/n bytes each, to the end of a line."""
     body = data.read_bytes()
-    cut = body.index(b"\n", len(body) // 2 + 1) + 1
-    return [(0, cut), (cut, len(body))]
+    target, start, out = len(body) // n + 1, 0, []
+    while start < len(body):
+        end = min(start + target, len(body))
+        if end < len(body):
+            end = body.index(b"\n", end) + 1 if b"\n" in body[end:] else len(body)
+        out.append((start, end))
+        start = end
+    return out
 
 
 ENV = dict(os.environ, NO_COLOR="1", SL_JOBS_MIN_RANGE="64")
@@ -95,7 +101,7 @@ def test_a_worker_killed_mid_run_ends_the_run_with_status_1_naming_it(tmp_path):
         proc.kill()
         proc.wait()
     expected = {f"sl: the -j worker reading {data} (bytes {a} to {b}) was killed by SIGKILL\n"
-                for a, b in _halves(data)}
+                for a, b in _ranges(data, 2 * parallel.RANGES_PER_WORKER)}
     assert (proc.returncode, out) == (1, b"")
     assert err.decode() in expected
     assert _wait_for(lambda: not any(_alive(w) for w in workers), 5)
@@ -335,17 +341,20 @@ def test_auto_uses_every_core_on_a_big_file_only(tmp_path):
 def test_the_default_on_an_input_past_the_threshold_writes_what_one_process_writes(tmp_path):
     # A real input past the real threshold (no tuning), with rejections and ties.
     data = tmp_path / "d"
-    lines = [b"k%d,%d\n" % (i % 13, (i * 7919) % 1000) if i % 997 else b"bad\n" for i in range(parallel.AUTO_MIN // 7)]
+    pad = b"p" * 60
+    lines = [b"k%d,%d,%s\n" % (i % 13, (i * 7919) % 1000, pad) if i % 997 else b"bad\n"
+             for i in range(parallel.AUTO_MIN // 66 + 1)]
     body = b"".join(lines)
     assert len(body) >= parallel.AUTO_MIN
     data.write_bytes(body)
     env = dict(os.environ, NO_COLOR="1")
+    env.pop("SL_JOBS_AUTO_MIN", None)
     counts: dict[str, int] = {}
     for line in lines:
         if line != b"bad\n":
             key = line.split(b",")[0].decode()
             counts[key] = counts.get(key, 0) + 1
-    program = 'split "," as {k: str, n: int} | count by .k'
+    program = 'split "," as {k: str, n: int, pad: str} | count by .k'
     runs = [subprocess.run([sl_command(), *jobs, program, str(data)], capture_output=True, env=env)
             for jobs in ([], ["-j", "1"])]
     assert runs[0].stdout == "".join(f"{k}\t{n}\n" for k, n in counts.items()).encode()
@@ -353,6 +362,7 @@ def test_the_default_on_an_input_past_the_threshold_writes_what_one_process_writ
                                                                     runs[1].stderr)
     bad = len(lines) - sum(counts.values())
     assert runs[0].stderr.decode().startswith(f"sl: {bad} of {len(lines)} input lines rejected\n")
+    assert parallel.auto_jobs([str(data)]) == (_cores() if _cores() > 1 else 1)  # so the default did cut it
 
 
 def test_j_auto_and_bad_j_values(tmp_path):

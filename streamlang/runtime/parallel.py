@@ -27,8 +27,11 @@ from .inputs import Input, expand, is_url, text_stream
 
 # Smaller ranges cost more in process start-up than they save (tunable, for tests).
 MIN_RANGE = int(os.environ.get("SL_JOBS_MIN_RANGE", 1 << 20))
+# A worker takes ranges one after the other: more ranges than workers, so that
+# one slowed down by the machine's other load does not keep the rest waiting.
+RANGES_PER_WORKER = 4
 # `-j auto` cuts an input of at least this many bytes (tunable, for tests).
-AUTO_MIN = int(os.environ.get("SL_JOBS_AUTO_MIN", 8 << 20))
+AUTO_MIN = int(os.environ.get("SL_JOBS_AUTO_MIN", 32 << 20))
 
 
 class Plan(list):
@@ -386,10 +389,10 @@ def _run_jobs(jobs: list[tuple[str, int, int]], n: int, alive_r: int, alive_w: i
                 results[index] = outcome[1]
                 if todo:
                     index, job = todo.pop()
-                    conn.send((index, *job))
                     busy[conn] = (process, index)
+                    _give(conn, (index, *job))  # a worker dead by now shows at the next wait
                 else:
-                    conn.send(None)  # no more: end
+                    _give(conn, None)  # no more: end
         return results
     finally:
         for conn, process in pool:
@@ -397,6 +400,13 @@ def _run_jobs(jobs: list[tuple[str, int, int]], n: int, alive_r: int, alive_w: i
                 process.kill()
             process.join()
             conn.close()
+
+
+def _give(conn: Any, job: tuple[int, str, int, int] | None) -> None:
+    try:
+        conn.send(job)
+    except OSError:
+        pass  # it has died: its sentinel says so
 
 
 def _receive(conn: Any) -> tuple[str, Any] | None:
