@@ -252,14 +252,14 @@ def _parallel_plan(opts: argparse.Namespace, run, state):  # type: ignore[no-unt
     info = getattr(run, "parallel", None)
     if info is None or opts.quiet or opts.strict or opts.rejects or state is not None or not opts.files:
         return None
-    from .runtime.parallel import RANGES_PER_WORKER, auto_jobs, ranges
+    from .runtime.parallel import auto_jobs, ranges
     if opts.engine == "dask":
         opts.jobs = max(opts.jobs or 2, 2)
     elif opts.jobs is None:
         opts.jobs = auto_jobs(opts.files)
     if opts.jobs <= 1:
         return None
-    jobs = ranges(opts.files, opts.jobs if opts.engine == "dask" else opts.jobs * RANGES_PER_WORKER)
+    jobs = ranges(opts.files, opts.jobs)
     return jobs if jobs and len(jobs) > 1 else None
 
 

@@ -101,7 +101,7 @@ def test_a_worker_killed_mid_run_ends_the_run_with_status_1_naming_it(tmp_path):
         proc.kill()
         proc.wait()
     expected = {f"sl: the -j worker reading {data} (bytes {a} to {b}) was killed by SIGKILL\n"
-                for a, b in _ranges(data, 2 * parallel.RANGES_PER_WORKER)}
+                for a, b in _ranges(data, 2)}
     assert (proc.returncode, out) == (1, b"")
     assert err.decode() in expected
     assert _wait_for(lambda: not any(_alive(w) for w in workers), 5)

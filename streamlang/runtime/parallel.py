@@ -27,9 +27,6 @@ from .inputs import Input, expand, is_url, text_stream
 
 # Smaller ranges cost more in process start-up than they save (tunable, for tests).
 MIN_RANGE = int(os.environ.get("SL_JOBS_MIN_RANGE", 1 << 20))
-# A worker takes ranges one after the other: more ranges than workers, so that
-# one slowed down by the machine's other load does not keep the rest waiting.
-RANGES_PER_WORKER = 4
 # `-j auto` cuts an input of at least this many bytes (tunable, for tests).
 AUTO_MIN = int(os.environ.get("SL_JOBS_AUTO_MIN", 32 << 20))
 
