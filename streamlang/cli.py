@@ -90,7 +90,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="`write` leaves alone the files that already exist")
     p.add_argument("-j", dest="jobs", metavar="N", type=_jobs, default=None,
                    help="N worker processes over the input files (same output as one); default `auto`: "
-                        "the machine's cores for files large enough to pay off, else one; -j 1 for one")
+                        "all cores for 32 MB of files or more, else one; -j 1 for one process")
     p.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="where to run: this machine, or a dask.distributed cluster")
     p.add_argument("--scheduler", metavar="ADDRESS",
