@@ -379,10 +379,12 @@ def _run_jobs(jobs: list[tuple[str, int, int]], n: int, alive_r: int, alive_w: i
             for conn in [c for c in busy if c in ready or busy[c][0].sentinel in ready]:
                 process, index = busy.pop(conn)
                 outcome = _receive(conn)
-                if outcome is None or outcome[0] != "done":
+                if outcome is None:  # it died: its exit status says how
                     process.join(5)
-                    how = outcome[1] if outcome else _how_it_ended(process.exitcode, oom_kills)
+                    how = _how_it_ended(process.exitcode, oom_kills)
                     raise WorkerFailed(f"the -j worker reading {_describe(jobs[index])} {how}")
+                if outcome[0] != "done":  # it said why
+                    raise WorkerFailed(f"the -j worker reading {_describe(jobs[index])} {outcome[1]}")
                 results[index] = outcome[1]
                 if todo:
                     index, job = todo.pop()
