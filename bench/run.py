@@ -4,7 +4,8 @@
 
 Generates the input once into bench/out/ (cached by seed, size and generator
 version), runs every task of bench/tasks.toml with sl, the hand-written Python
-script, and mawk/gawk/Miller where installed — interleaved, round after round,
+script, and mawk/gawk/Miller where installed (sl twice: its default, `-j auto`,
+and `-j 1`) — interleaved, round after round,
 so that a slow moment of the machine hits every tool alike — and prints a
 Markdown report: median wall and CPU time, their ratios to the Python
 script's, peak RSS, and whether the output equals the Python script's.
@@ -58,6 +59,9 @@ MEMORY_PROGRAM = "parse apache | where .status >= 400"
 STARTUP_PROGRAM = "take 1"
 DEFAULTS = {"lines": 1_000_000, "seed": 1, "rounds": 3, "only": None, "tools": None}
 AWKS = ("mawk", "gawk")
+SL_ONE = "sl -j 1"  # sl in one process, next to its default (-j auto)
+# The report's columns, in this order: sl's default, sl in one process, awk, the script.
+TOOL_ORDER = ["sl", SL_ONE, *AWKS, "python", "mlr"]
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 
 
@@ -296,8 +300,10 @@ class Tool:
 
     def argv(self, task: Task, data: Path) -> list[str] | None:
         """The command doing `task` on `data`, or None when this tool has no version of it."""
-        if self.name == "sl":
+        if self.name == "sl":  # its default: -j auto
             return [self.exe, task.sl, str(data)]
+        if self.name == SL_ONE:
+            return [self.exe, "-j", "1", task.sl, str(data)]
         if self.name == "python":
             return [self.exe, str(TASKS_DIR / task.python), str(data)]
         if self.name in AWKS:
@@ -313,27 +319,28 @@ def usage_error(message: str) -> NoReturn:
 
 
 def find_tools(sl: Path, wanted: list[str] | None) -> list[Tool]:
-    """The tools to run, python first (the reference); exits 2 if a wanted one is missing."""
+    """The tools to run, in TOOL_ORDER (python is the reference); exits 2 if a wanted one is missing."""
     found = {"python": sys.executable}  # the interpreter running this: the venv's, never a shim
     if sl.is_file() and os.access(sl, os.X_OK):
-        found["sl"] = str(sl)
+        found["sl"] = found[SL_ONE] = str(sl)
     for name in (*AWKS, "mlr"):
         if exe := shutil.which(name):
             found[name] = exe
-    order = ["python", "sl", *AWKS, "mlr"]
+    order = TOOL_ORDER
     if wanted is not None and (unknown := [n for n in wanted if n not in order]):
         usage_error(f"unknown tool {', '.join(unknown)}; tools are {', '.join(order)}")
     names = wanted if wanted is not None else order
-    missing = [n for n in names if n not in found and (wanted is not None or n in ("sl", "python"))]
+    missing = [n for n in names if n not in found and (wanted is not None or n in ("sl", SL_ONE, "python"))]
     if missing:
         hint = (f"no sl at {sl}: install the package into the venv, pass --sl PATH, "
-                "or measure the baselines alone with --tools python,mawk,gawk,mlr") if "sl" in missing else ""
+                "or measure the baselines alone with --tools python,mawk,gawk,mlr") if "sl" in missing \
+            or SL_ONE in missing else ""
         usage_error(f"not found: {', '.join(missing)}. {hint}".rstrip())
     return [Tool(n, found[n]) for n in order if n in names and n in found]
 
 
 def tool_version(tool: Tool) -> str:
-    flag = {"sl": ["--version"], "mawk": ["-W", "version"], "gawk": ["--version"], "mlr": ["--version"],
+    flag = {"sl": ["--version"], SL_ONE: ["--version"], "mawk": ["-W", "version"], "gawk": ["--version"], "mlr": ["--version"],
             "python": ["--version"]}[tool.name]
     try:
         proc = subprocess.run([tool.exe, *flag], capture_output=True, text=True, timeout=30,
@@ -363,7 +370,7 @@ def run_throughput(tasks: list[Task], tools: list[Tool], data: Path, rounds: int
                 argv = tool.argv(task, data)
                 if argv is None:
                     continue
-                stem = results_dir / f"{task.id}-{tool.name}"
+                stem = results_dir / f"{task.id}-{tool.name.replace(' ', '')}"
                 run = measure(argv, stem.with_suffix(".out"), stderr=stem.with_suffix(".err"))
                 cells.setdefault((task.id, tool.name), Cell()).runs.append(run)
                 note = "" if run.status == 0 else f"  exit {run.status}"
@@ -375,7 +382,7 @@ def run_throughput(tasks: list[Task], tools: list[Tool], data: Path, rounds: int
             cell = cells.get((task.id, tool.name))
             if cell is None:
                 continue
-            out = results_dir / f"{task.id}-{tool.name}"
+            out = results_dir / f"{task.id}-{tool.name.replace(' ', '')}"
             if cell.failed is not None:
                 cell.verdict = f"FAILED (exit {cell.failed})"
                 err = out.with_suffix(".err").read_text(errors="replace").strip().splitlines()[-5:]
@@ -484,11 +491,12 @@ def throughput_table(tasks: list[Task], tools: list[Tool], cells: dict[tuple[str
     # And the median of each round's own ratio: a tool and the script run back to
     # back, so a slow spell of the machine (they come and go, ±30 % here) mostly
     # hits both runs of a round.
-    rows = ["| task | tool | median s | × python | best s | best × python | paired × python | CPU s "
+    rows = ["| task | tool | median s | × python | × mawk | best s | best × python | paired × python | CPU s "
             "| CPU × python | peak RSS MiB | output |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for task in tasks:
         python = cells[(task.id, "python")]
+        mawk = cells.get((task.id, "mawk"))
         first = True
         for tool in tools:
             cell = cells.get((task.id, tool.name))
@@ -505,7 +513,10 @@ def throughput_table(tasks: list[Task], tools: list[Tool], cells: dict[tuple[str
                 cpu_ratio = f"{cell.median_cpu / python.median_cpu:.2f}"
             else:
                 ratio = best_ratio = paired = cpu_ratio = "–"
-            rows.append(f"| {label} | {tool.name} | {cell.median:.2f} | {ratio} | {cell.best:.2f} | {best_ratio} "
+            by_mawk = (f"{cell.median / mawk.median:.2f}"
+                       if mawk is not None and mawk.failed is None and cell.failed is None else "–")
+            rows.append(f"| {label} | {tool.name} | {cell.median:.2f} | {ratio} | {by_mawk} | {cell.best:.2f} "
+                        f"| {best_ratio} "
                         f"| {paired} | {cell.median_cpu:.2f} | {cpu_ratio} | {cell.max_rss_mib:.1f} "
                         f"| {cell.verdict} |")
     return rows
@@ -581,7 +592,7 @@ def failing(cells: dict[tuple[str, str], Cell]) -> list[tuple[str, str]]:
     """The (task, tool) cells that fail the run: any tool that failed, and sl
     printing something other than the baseline (awk and Miller may differ)."""
     return [key for key, c in cells.items()
-            if c.verdict not in ("ok", "reference") and (key[1] in ("sl", "python") or c.failed is not None)]
+            if c.verdict not in ("ok", "reference") and (key[1] in ("sl", SL_ONE, "python") or c.failed is not None)]
 
 
 def input_line(args: argparse.Namespace, data_mb: float) -> str:
@@ -604,7 +615,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--sl", type=Path, default=Path(sys.executable).parent / "sl",
                     help="the sl command (default: the one next to this interpreter)")
     ap.add_argument("--only", help="comma-separated task ids, e.g. A,B")
-    ap.add_argument("--tools", help="comma-separated tools among python,sl,mawk,gawk,mlr "
+    ap.add_argument("--tools", help="comma-separated tools among python,sl,'sl -j 1',mawk,gawk,mlr "
                                     "(default: every one installed; python always runs)")
     ap.add_argument("--real", action="store_true",
                     help="the bundled real log repeated to --lines, instead of generated lines; "

@@ -55,6 +55,11 @@ def _count(text: str) -> int:
     return n
 
 
+def _jobs(text: str) -> int | None:
+    """`-j N` or `-j auto` (None: as many as pays off, see runtime/parallel.py)."""
+    return None if text == "auto" else _count(text)
+
+
 def _megabytes(text: str) -> float:
     """`--memory MB`: a size above zero (a fraction of a megabyte is allowed)."""
     try:
@@ -91,8 +96,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="incremental runs: read only what was appended since the last run with this FILE")
     p.add_argument("--skip-existing", action="store_true",
                    help="`write` leaves alone the files that already exist")
-    p.add_argument("-j", dest="jobs", metavar="N", type=_count, default=1,
-                   help="N worker processes over the input files (same output as one)")
+    p.add_argument("-j", dest="jobs", metavar="N", type=_jobs, default=None,
+                   help="N worker processes over the input files (same output as one); default `auto`: "
+                        "all cores for 32 MB of files or more, else one; -j 1 for one process")
     p.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="where to run: this machine, or a dask.distributed cluster")
     p.add_argument("--scheduler", metavar="ADDRESS",
@@ -407,11 +413,16 @@ def _parallel_plan(opts: argparse.Namespace, run, state):  # type: ignore[no-unt
     """The byte ranges for `-j N`, or None where one process runs the program
     (see runtime/parallel.py for which programs and inputs can be cut)."""
     info = getattr(run, "parallel", None)
-    jobs_wanted = max(opts.jobs, 2) if opts.engine == "dask" else opts.jobs
-    if jobs_wanted <= 1 or info is None or opts.quiet or opts.strict or opts.rejects or state is not None:
+    if info is None or opts.quiet or opts.strict or opts.rejects or state is not None or not opts.files:
         return None
-    from .runtime.parallel import ranges
-    jobs = ranges(opts.files, jobs_wanted)
+    from .runtime.parallel import auto_jobs, ranges
+    if opts.engine == "dask":
+        opts.jobs = max(opts.jobs or 2, 2)
+    elif opts.jobs is None:
+        opts.jobs = auto_jobs(opts.files)
+    if opts.jobs <= 1:
+        return None
+    jobs = ranges(opts.files, opts.jobs)
     return jobs if jobs and len(jobs) > 1 else None
 
 

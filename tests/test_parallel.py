@@ -48,7 +48,7 @@ def sl(args, env):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(PROGRAMS), rows, rows)
-def test_j2_and_j3_write_what_one_process_writes(tmp_path_factory, program, a, b):
+def test_j2_j3_and_the_default_write_what_one_process_writes(tmp_path_factory, program, a, b):
     tmp = tmp_path_factory.mktemp("j")
     files = []
     for i, part in enumerate((a, b)):
@@ -56,9 +56,10 @@ def test_j2_and_j3_write_what_one_process_writes(tmp_path_factory, program, a, b
         path.write_text("".join(line + "\n" for line in part))
         files.append(str(path))
     env = dict(os.environ, NO_COLOR="1", SL_JOBS_MIN_RANGE="64")  # cut even these small files
-    one = sl([program, *files], env)
-    for jobs in ("2", "3"):
-        many = sl(["-j", jobs, program, *files], env)
+    one = sl(["-j", "1", program, *files], env)
+    # The default (-j auto), with its threshold lowered to these files: on every core.
+    for jobs, more_env in ((["-j", "2"], {}), (["-j", "3"], {}), ([], {"SL_JOBS_AUTO_MIN": "1"})):
+        many = sl([*jobs, program, *files], dict(env, **more_env))
         assert many.returncode == one.returncode
         assert many.stdout == one.stdout
         assert many.stderr == one.stderr  # the rejection report too, line numbers and all
