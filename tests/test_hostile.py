@@ -357,7 +357,8 @@ def test_rejected_multiline_csv_record_is_kept_whole(tmp_path: Path, eol: bytes)
     r = ok(run(tmp_path, "--rejects", "rej.txt", "parse csv | map .n", "in.csv"))
     assert r.stdout == b"x\n"
     assert r.stderr.decode().splitlines()[:3] == [
-        rejected_head(1, 4), "  1 by `parse csv` (<program>:1:1)",
+        # The one record rejected is the two input lines it was read from.
+        rejected_head(2, 4), "  2 lines (1 element) by `parse csv` (<program>:1:1)",
         '    in.csv:2: expected 2 fields (as in the header), got 3: 1,"a\\nb",extra']
     assert (tmp_path / "rej.txt").read_bytes() == b'1,"a\nb",extra\n'.replace(b"\n", eol)
     assert why(tmp_path, "rej.txt") == [("in.csv", 2, "parse csv")]

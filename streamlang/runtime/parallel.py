@@ -193,7 +193,7 @@ def _work(job: tuple[int, str, int, int]) -> dict[str, Any]:
     else:
         rt.flush()
     return {"index": index, "path": path, "output": out.getvalue(), "groups": result, "lines": src.lines_read,
-            "rejected": {site: (s.count, s.examples) for site, s in rt.rejected.items()},
+            "rejected": {site: (s.count, s.lines, s.examples) for site, s in rt.rejected.items()},
             "total": rt.total_rejected, "io": messages}
 
 
@@ -290,9 +290,10 @@ def _collect_rejections(rt: Any, results: list[dict[str, Any]]) -> None:
     total_lines = 0
     for r in results:
         offset = lines_before.get(r["path"], 0)
-        for site, (count, examples) in r["rejected"].items():
+        for site, (count, lines, examples) in r["rejected"].items():
             stats = rt.rejected.setdefault(site, SiteRejections())
             stats.count += count
+            stats.lines += lines
             for ex in examples:
                 if len(stats.examples) < 3:
                     stats.examples.append(_shift(ex, r["path"], offset))
