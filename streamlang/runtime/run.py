@@ -116,12 +116,34 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def stdout_bytes() -> BinaryIO:
+    """Where output bytes go: stdout's buffer, or, where `sys.stdout` has been
+    replaced by a text stream (`contextlib.redirect_stdout`, a doctest), that
+    stream, as text."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    return buffer if buffer is not None else _TextOutput(sys.stdout)  # type: ignore[return-value]
+
+
+class _TextOutput:
+    """Bytes written to a text stream, decoded as they were encoded."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        self.stream.write(data.decode("utf-8", "surrogateescape"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 class Run:
     def __init__(self, sites: list[Site], *, strict: bool = False, rejects: str | None = None,
                  out: BinaryIO | None = None, err: Callable[[str], None] | None = None):
         self.sites = sites
         self.strict = strict
-        self.out = out if out is not None else sys.stdout.buffer
+        self.out = out if out is not None else stdout_bytes()
         self.err = err or (lambda text: print(text, file=sys.stderr))
         self.pending: list[str] = []
         self.write = self.pending.append
