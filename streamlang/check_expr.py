@@ -31,6 +31,7 @@ from .typesys import (
     Type,
     bind,
     join,
+    nullable,
     optional,
     show,
     strip,
@@ -302,8 +303,8 @@ def check_unary(c: Checker, e: S.Unary, scope: Scope, elem: Type | None) -> ir.E
         if base not in (BOOL, DYN, NULL) and not isinstance(base, TVar):
             c.type_error(e.span, f"`!` needs a bool, but this is {show(x.type)}", None, x.type)
         if base == DYN:
-            x = ir.Convert(BOOL, x.span, x)
-        return ir.Not(x.type if base != DYN else BOOL, e.span, x)
+            x = ir.Convert(optional(BOOL), x.span, x)
+        return ir.Not(x.type, e.span, x)
     if base not in NUMERIC + (DURATION, DYN) and not isinstance(base, TVar):
         c.type_error(e.span, f"`-` needs a number or a duration, but this is {show(x.type)}", None, x.type)
     return ir.Neg(x.type, e.span, x)
@@ -384,10 +385,12 @@ def comparable(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr, ordered: 
     bind(rt, lt)
     if isinstance(lt, TVar) or isinstance(rt, TVar):
         return left, right
+    # A schema-less field may be missing or null: converted, it is the other side's
+    # type made optional, so the comparison follows SPEC §4's null rules as a `T?` does.
     if lt == DYN and rt != DYN:
-        return ir.Convert(rt, left.span, left), right
+        return ir.Convert(optional(rt), left.span, left), right
     if rt == DYN and lt != DYN:
-        return left, ir.Convert(lt, right.span, right)
+        return left, ir.Convert(optional(lt), right.span, right)
     ok = lt == rt or (lt in NUMERIC and rt in NUMERIC)
     if ordered and lt not in ORDERED and lt != DYN:
         ok = False
@@ -429,7 +432,7 @@ def check_in(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Expr:
 def check_arith(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Expr:
     op = e.op
     lt, rt = strip(left.type), strip(right.type)
-    opt = isinstance(left.type, Opt) or isinstance(right.type, Opt) or NULL in (lt, rt)
+    opt = nullable(left.type) or nullable(right.type)
     bind(lt, rt)
     bind(rt, lt)
     if isinstance(lt, TVar) or isinstance(rt, TVar):
@@ -440,9 +443,9 @@ def check_arith(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Ex
     if lt == DYN and rt == DYN:
         return ir.BinOp(DYN, e.span, op, left, right)
     if lt == DYN:
-        left, lt = ir.Convert(rt, left.span, left), rt
+        left, lt = ir.Convert(optional(rt), left.span, left), rt
     elif rt == DYN:
-        right, rt = ir.Convert(lt, right.span, right), lt
+        right, rt = ir.Convert(optional(lt), right.span, right), lt
     if NULL in (lt, rt):
         other = rt if lt == NULL else lt
         return ir.BinOp(optional(other), e.span, op, left, right)
@@ -466,7 +469,7 @@ KIND_OK = {
     "str": lambda t: t == STR, "int": lambda t: t == INT, "num": lambda t: t in NUMERIC,
     "bool": lambda t: t == BOOL, "time": lambda t: t == TIME, "duration": lambda t: t == DURATION,
     "seq": lambda t: t == STR or isinstance(t, ListT), "list": lambda t: isinstance(t, ListT),
-    "regex": lambda t: t == STR, "ordered": lambda t: t in ORDERED, "any": lambda t: True, "any?": lambda t: True,
+    "regex": lambda t: t == STR, "ordered": lambda t: t in ORDERED or t == DYN, "any": lambda t: True, "any?": lambda t: True,
 }
 KIND_NAME = {"num": "number", "seq": "str or list", "list": "list", "regex": "str (a regex)",
              "ordered": "number, str or time"}
@@ -486,15 +489,21 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
     if fn.name == "filename":
         return ir.FileName(STR, e.span)
     kinds = list(fn.params) + [fn.params[-1]] * (n - len(fn.params)) if fn.params else []
+    # `min`/`max` of schema-less values alone compare them in the order `sort` gives;
+    # beside a typed value, they are converted to its type.
+    typed_sides = [strip(a.type) for a in args if strip(a.type) not in (DYN, NULL) and not isinstance(a.type, TVar)]
+    ordered_as: Type | None = typed_sides[0] if typed_sides else None
     typed: list[ir.Expr] = []
     null_args: list[int] = []
     for i, (kind, arg) in enumerate(zip(kinds, args)):
         t = strip(arg.type)
-        if kind != "any?" and (isinstance(arg.type, Opt) or t == NULL):
+        if kind != "any?" and nullable(arg.type):
             null_args.append(i)
-        if t == DYN and kind not in ("any", "any?"):
-            arg = ir.Convert(CONVERT_TO.get(kind, STR), arg.span, arg)
-            t = arg.type
+        if t == DYN and kind not in ("any", "any?") and (kind != "ordered" or ordered_as is not None):
+            # Missing or null, a schema-less field is null, as a `T?` field is.
+            to = ordered_as if kind == "ordered" and ordered_as is not None else CONVERT_TO.get(kind, STR)
+            arg = ir.Convert(optional(to), arg.span, arg)
+            t = strip(arg.type)
         if isinstance(t, TVar) or t == NULL:
             if kind in CONVERT_TO and kind not in ("num", "seq"):
                 bind(t, CONVERT_TO[kind])
@@ -511,9 +520,9 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
         typed.append(arg)
     if fn.name == "replace" and len(typed) == 3:
         check_replacement(c, typed[1], typed[2])
-    if fn.name in ("int", "float", "bool", "time") and typed:
+    if fn.converts and typed:
         t0 = strip(typed[0].type)
-        if isinstance(t0, (ListT, Record)) or t0 == DURATION and fn.name != "str":
+        if not (t0 in fn.converts or t0 in (DYN, NULL) or isinstance(t0, TVar)):
             c.type_error(typed[0].span, f"`{fn.name}` converts text and numbers, not {show(typed[0].type)}",
                          fn.signature, typed[0].type)
     if fn.name in ("min", "max") or fn.params and fn.params[0] == "ordered":

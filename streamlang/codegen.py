@@ -674,9 +674,7 @@ class Codegen:
         if stage.distinct:
             seen = self.fresh("seen")
             body.insert(len(body) - 1, P.assign(seen, P.call("set")))
-            if has_list(key_t):
-                key = P.call(self.runtime("core", "hashable"), key)
-            k = self.assign(key, "k")
+            k = self.assign(self.group_key(key, key_t), "k")
             self.emit(ast.If(test=P.compare(k, ast.In(), P.name(seen)), body=[ast.Continue()], orelse=[]))
             self.emit(P.expr_stmt(P.method(P.name(seen), "add", k)))
             if not self.order_dependent and self.loop is not None and self.loop.in_source and \
@@ -687,9 +685,18 @@ class Codegen:
             return
         prev = self.fresh("prev")
         body.insert(len(body) - 1, P.assign(prev, self.runtime("core", "MISSING")))
-        k = self.assign(key, "k")
+        k = self.assign(self.group_key(key, key_t) if strip(key_t) == DYN else key, "k")
         self.emit(ast.If(test=P.compare(k, ast.Eq(), P.name(prev)), body=[ast.Continue()], orelse=[]))
         self.emit(P.assign(prev, k))
+
+    def group_key(self, value: ast.expr, t: Type) -> ast.expr:
+        """A value as a dict key or set member: a schema-less one keeps its JSON
+        type (`true` is not `1`, though Python says so); lists become tuples."""
+        if strip(t) == DYN:
+            return P.call(self.runtime("dynamic", "GroupKey"), value)
+        if has_list(t):
+            return P.call(self.runtime("core", "hashable"), value)
+        return value
 
     def sortable(self, e: ir.Expr) -> ast.expr:
         """A sort key's value; one of a schema-less type is made to order against any other."""

@@ -74,8 +74,7 @@ def test_j2_on_the_real_log_keeps_first_appearance_order():
 
 
 def test_min_and_max_of_a_schema_less_field_under_j_order_as_one_process_does(tmp_path):
-    # "10" and 9 compare as numbers in the run; a merge of the parts' maxima by
-    # Python's own comparison could not, so such a program runs whole.
+    # "10" and 9 compare as numbers in the run, and in the merge of the parts' maxima.
     files = []
     for i, n in enumerate(('"10"', "9")):
         (tmp_path / f"part-{i}").write_text(f'{{"k": "a", "n": {n}}}\n' * 50)

@@ -23,6 +23,7 @@ import os
 from typing import Any
 
 from .core import MISSING
+from .dynamic import compare
 from .inputs import Input, expand, is_url, text_stream
 
 # Smaller ranges cost more in process start-up than they save (tunable, for tests).
@@ -149,6 +150,10 @@ def _merge_state(into: list, other: list, ops: list[str]) -> None:
                 into[i] = b
         elif op == "max":
             if b is not None and (a is None or b > a):
+                into[i] = b
+        elif op in ("dynmin", "dynmax"):
+            # The order `min` and `max` of a schema-less field use in one pass.
+            if b is not None and (a is None or compare("<" if op == "dynmin" else ">", b, a)):
                 into[i] = b
         elif op == "first":
             if a is MISSING:
