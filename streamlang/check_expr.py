@@ -466,7 +466,7 @@ def check_arith(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Ex
 # Builtin calls -----------------------------------------------------------------
 
 KIND_OK = {
-    "str": lambda t: t == STR, "int": lambda t: t == INT, "num": lambda t: t in NUMERIC,
+    "str": lambda t: t == STR, "int": lambda t: t == INT, "num": lambda t: t in NUMERIC or t == DYN,
     "bool": lambda t: t == BOOL, "time": lambda t: t == TIME, "duration": lambda t: t == DURATION,
     "seq": lambda t: t == STR or isinstance(t, ListT), "list": lambda t: isinstance(t, ListT),
     "regex": lambda t: t == STR, "ordered": lambda t: t in ORDERED or t == DYN, "any": lambda t: True, "any?": lambda t: True,
@@ -502,7 +502,8 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
         if t == DYN and kind not in ("any", "any?") and (kind != "ordered" or ordered_as is not None):
             # Missing or null, a schema-less field is null, as a `T?` field is.
             to = ordered_as if kind == "ordered" and ordered_as is not None else CONVERT_TO.get(kind, STR)
-            arg = ir.Convert(optional(to), arg.span, arg)
+            # A number stays the number it is (`abs` of 2 is 2, as of an `int?`): `dyn`, read as a number.
+            arg = ir.Convert(DYN if kind == "num" else optional(to), arg.span, arg)
             t = strip(arg.type)
         if isinstance(t, TVar) or t == NULL:
             if kind in CONVERT_TO and kind not in ("num", "seq"):

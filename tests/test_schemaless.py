@@ -36,6 +36,8 @@ PROGRAMS = [
     "map .a * .b",
     "map .a ?? K",
     'map f"{.a >= K} {.a == .b} {.a != .b} {.k}"',
+    "map abs(.a)",
+    'map f"{round(.a)} {floor(.a)} {ceil(.b)} {abs(.b) * 2}"',
     "map max(.a, .b)",
     "map min(.a, .b)",
     "count by .a",

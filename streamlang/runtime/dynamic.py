@@ -204,6 +204,9 @@ def _identity(v: object) -> object:
 def arith(op: str, a: object, b: object) -> object:
     if a is None or b is None:
         return None
+    if isinstance(a, bool) or isinstance(b, bool):
+        # A JSON `true` is no number, though Python counts it as 1.
+        raise Reject(f"cannot apply `{op}` to {short(a)} and {short(b)}")
     if isinstance(a, str) and isinstance(b, str) and op == "+":
         try:
             return to_number(a) + to_number(b)  # type: ignore[operator]
