@@ -693,7 +693,7 @@ class Codegen:
         """A value as a dict key or set member: a schema-less one keeps its JSON
         type (`true` is not `1`, though Python says so); lists become tuples."""
         if strip(t) == DYN:
-            return P.call(self.runtime("dynamic", "GroupKey"), value)
+            return P.call(self.runtime("dynamic", "group_key"), value)
         if has_list(t):
             return P.call(self.runtime("core", "hashable"), value)
         return value

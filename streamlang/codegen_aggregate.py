@@ -63,14 +63,15 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
         finish_group(g, stage, slots, g.elem.expr, [])
         return
     g.close_loop(body, before, [], P.method(P.name(groups), "items"), stage.info.out, [k, st])
-    finish_group(g, stage, slots, P.name(st), key_slots(stage, k))
+    finish_group(g, stage, slots, P.name(st), key_slots(g, stage, k))
 
 
-def key_slots(stage: ir.Summarize, k: str) -> list[ast.expr]:
-    """The keys' values out of a group's key (a schema-less one kept as it came)."""
+def key_slots(g: Codegen, stage: ir.Summarize, k: str) -> list[ast.expr]:
+    """The keys' values out of a group's key (a schema-less one as it came)."""
     parts = [P.name(k)] if len(stage.keys) == 1 else [
         P.subscript(P.name(k), P.const(i)) for i in range(len(stage.keys))]
-    return [P.attr(part, "value") if strip(e.type) == DYN else part for part, (_, e) in zip(parts, stage.keys)]
+    return [P.call(g.runtime("dynamic", "key_value"), part) if strip(e.type) == DYN else part
+            for part, (_, e) in zip(parts, stage.keys)]
 
 
 def finish_group(g: Codegen, stage: ir.Summarize, slots: list[Agg], st: ast.expr, keys: list[ast.expr]) -> None:
@@ -95,7 +96,7 @@ def count_by(g: Codegen, stage: ir.Summarize, body: list[ast.stmt], key: ast.exp
     before = [P.assign(counts, ast.Dict(keys=[], values=[]))]
     g.close_loop(body, before, [], P.method(P.name(counts), "items"), stage.info.out, [k, c])
     g.locals[stage.aggs[0].id] = P.name(c)
-    values = key_slots(stage, k) + [g.expr(e) for _, e in stage.outputs]
+    values = key_slots(g, stage, k) + [g.expr(e) for _, e in stage.outputs]
     g.set_elem_record(stage.info.out, values)
 
 

@@ -165,17 +165,39 @@ def compare(op: str, a: object, b: object) -> bool:
     return bool(_CMP[op](sort_key(a), sort_key(b)))  # type: ignore[arg-type]
 
 
-class GroupKey:
+# The tag of a boolean group key: a JSON value is never a tuple, so no value is mistaken for it.
+_BOOL = "\0bool"
+
+
+def group_key(v: object) -> object:
     """A schema-less value as a group key (`count by`, `distinct`, `count_distinct`):
-    equal only to the same JSON value, so `true`, `1` and `"1"` are three groups
+    equal only to the same JSON value, so `true`, `1` and `"1"` are three keys
     (Python has `True == 1`), while `1` and `1.0` are one number, as JSON says.
-    The value itself is kept, to be written as it came."""
+    Text, numbers and null are keys as they are (the common case costs nothing);
+    `key_value` gives back the value, to be written as it came."""
+    if v is True or v is False:
+        return (_BOOL, v)
+    if isinstance(v, (list, dict)):
+        return GroupKey(v)
+    return v
+
+
+def key_value(k: object) -> object:
+    """The value a `group_key` was made from."""
+    if type(k) is tuple and len(k) == 2 and k[0] == _BOOL:
+        return k[1]
+    return k.value if isinstance(k, GroupKey) else k
+
+
+class GroupKey:
+    """A list or record as a group key: equal to another with the same JSON (an
+    object's key order aside), so `[1, true]` and `[1, 1]` are two keys."""
 
     __slots__ = ("value", "identity")
 
     def __init__(self, value: object):
         self.value = value
-        self.identity = _identity(value)
+        self.identity = json.dumps(value, sort_keys=True, default=str)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, GroupKey) and self.identity == other.identity
@@ -185,20 +207,6 @@ class GroupKey:
 
     def __reduce__(self) -> tuple:
         return (GroupKey, (self.value,))
-
-
-def _identity(v: object) -> object:
-    """A hashable value equal only for equal JSON values, each tagged by its JSON type."""
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return ("bool", v)
-    if isinstance(v, (int, float)):
-        return ("number", v)
-    if isinstance(v, str):
-        return ("str", v)
-    # Lists and records: their JSON, with keys sorted (an object's key order is not its value).
-    return ("json", json.dumps(v, sort_keys=True, default=str))
 
 
 def arith(op: str, a: object, b: object) -> object:
