@@ -421,6 +421,9 @@ def check_in(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Expr:
                 or isinstance(elem_t, TVar) or isinstance(item_t, TVar) or item_t == NULL):
             c.type_error(e.span, f"`in`: looking for {show(left.type)} in a list of {show(container.elem)}",
                          None, left.type, right.type)
+        if item_t == DYN and elem_t not in (DYN, NULL) and not isinstance(elem_t, TVar):
+            # Converted as for `==`: logfmt's `status=200` is in [200, 404].
+            left = ir.Convert(optional(elem_t), left.span, left)
         return ir.Member(BOOL, e.span, left, right)
     if container in (STR, DYN) and strip(left.type) in (STR, DYN):
         return ir.Member(BOOL, e.span, to_static(left, STR), to_static(right, STR))
