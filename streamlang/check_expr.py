@@ -492,21 +492,15 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
     if fn.name == "filename":
         return ir.FileName(STR, e.span)
     kinds = list(fn.params) + [fn.params[-1]] * (n - len(fn.params)) if fn.params else []
-    # `min`/`max` of schema-less values alone compare them in the order `sort` gives;
-    # beside a typed value, they are converted to its type.
     typed_sides = [strip(a.type) for a in args if strip(a.type) not in (DYN, NULL) and not isinstance(a.type, TVar)]
-    ordered_as: Type | None = typed_sides[0] if typed_sides else None
     typed: list[ir.Expr] = []
     null_args: list[int] = []
     for i, (kind, arg) in enumerate(zip(kinds, args)):
         t = strip(arg.type)
         if kind != "any?" and nullable(arg.type):
             null_args.append(i)
-        if t == DYN and kind not in ("any", "any?") and (kind != "ordered" or ordered_as is not None):
-            # Missing or null, a schema-less field is null, as a `T?` field is.
-            to = ordered_as if kind == "ordered" and ordered_as is not None else CONVERT_TO.get(kind, STR)
-            # A number stays the number it is (`abs` of 2 is 2, as of an `int?`): `dyn`, read as a number.
-            arg = ir.Convert(DYN if kind == "num" else optional(to), arg.span, arg)
+        if t == DYN:
+            arg = dyn_argument(kind, arg, typed_sides[0] if typed_sides else None)
             t = strip(arg.type)
         if isinstance(t, TVar) or t == NULL:
             if kind in CONVERT_TO and kind not in ("num", "seq"):
@@ -538,6 +532,19 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
     if null_args:
         result = optional(result)
     return ir.CallBuiltin(result, e.span, fn.name, tuple(typed), tuple(null_args))
+
+
+def dyn_argument(kind: str, arg: ir.Expr, typed_side: Type | None) -> ir.Expr:
+    """A schema-less argument read as its parameter wants it. Missing or null, it
+    is null, as a `T?` argument is. A number stays the number it is (`abs` of 2
+    is 2, as of an `int?`). `min`/`max` of schema-less values alone compare them
+    in the order `sort` gives; beside a typed value, they take its type."""
+    if kind in ("any", "any?") or kind == "ordered" and typed_side is None:
+        return arg
+    if kind == "num":
+        return ir.Convert(DYN, arg.span, arg)
+    to = typed_side if kind == "ordered" and typed_side is not None else CONVERT_TO.get(kind, STR)
+    return ir.Convert(optional(to), arg.span, arg)
 
 
 def check_replacement(c: Checker, pattern: ir.Expr, template: ir.Expr) -> None:
