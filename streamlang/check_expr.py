@@ -33,6 +33,7 @@ from .typesys import (
     bind,
     has_var,
     join,
+    nullable,
     optional,
     show,
     strip,
@@ -333,8 +334,8 @@ def check_unary(c: Checker, e: S.Unary, scope: Scope, elem: Type | None) -> ir.E
         if base not in (BOOL, DYN, NULL) and not isinstance(base, TVar):
             c.type_error(e.span, f"`!` needs a bool, but this is {show(x.type)}", None, x.type)
         if base == DYN:
-            x = ir.Convert(BOOL, x.span, x)
-        return ir.Not(x.type if base != DYN else BOOL, e.span, x)
+            x = ir.Convert(optional(BOOL), x.span, x)
+        return ir.Not(x.type, e.span, x)
     if base not in NUMERIC + (DURATION, DYN) and not isinstance(base, TVar):
         c.type_error(e.span, f"`-` needs a number or a duration, but this is {show(x.type)}", None, x.type)
     return ir.Neg(x.type, e.span, x)
@@ -415,10 +416,12 @@ def comparable(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr, ordered: 
     bind(rt, lt)
     if isinstance(lt, TVar) or isinstance(rt, TVar):
         return left, right
+    # A schema-less field may be missing or null: converted, it is the other side's
+    # type made optional, so the comparison follows SPEC §4's null rules as a `T?` does.
     if lt == DYN and rt != DYN:
-        return ir.Convert(rt, left.span, left), right
+        return ir.Convert(optional(rt), left.span, left), right
     if rt == DYN and lt != DYN:
-        return left, ir.Convert(lt, right.span, right)
+        return left, ir.Convert(optional(lt), right.span, right)
     ok = lt == rt or (lt in NUMERIC and rt in NUMERIC)
     if ordered and lt not in ORDERED and lt != DYN:
         ok = False
@@ -449,6 +452,9 @@ def check_in(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Expr:
                 or isinstance(elem_t, TVar) or isinstance(item_t, TVar) or item_t == NULL):
             c.type_error(e.span, f"`in`: looking for {show(left.type)} in a list of {show(container.elem)}",
                          None, left.type, right.type)
+        if item_t == DYN and elem_t not in (DYN, NULL) and not isinstance(elem_t, TVar):
+            # Converted as for `==`: logfmt's `status=200` is in [200, 404].
+            left = ir.Convert(optional(elem_t), left.span, left)
         return ir.Member(BOOL, e.span, left, right)
     if container in (STR, DYN) and strip(left.type) in (STR, DYN):
         return ir.Member(BOOL, e.span, to_static(left, STR), to_static(right, STR))
@@ -460,7 +466,7 @@ def check_in(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Expr:
 def check_arith(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Expr:
     op = e.op
     lt, rt = strip(left.type), strip(right.type)
-    opt = isinstance(left.type, Opt) or isinstance(right.type, Opt) or NULL in (lt, rt)
+    opt = nullable(left.type) or nullable(right.type)
     bind(lt, rt)
     bind(rt, lt)
     if isinstance(lt, TVar) or isinstance(rt, TVar):
@@ -471,9 +477,9 @@ def check_arith(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Ex
     if lt == DYN and rt == DYN:
         return ir.BinOp(DYN, e.span, op, left, right)
     if lt == DYN:
-        left, lt = ir.Convert(rt, left.span, left), rt
+        left, lt = ir.Convert(optional(rt), left.span, left), rt
     elif rt == DYN:
-        right, rt = ir.Convert(lt, right.span, right), lt
+        right, rt = ir.Convert(optional(lt), right.span, right), lt
     if NULL in (lt, rt):
         other = rt if lt == NULL else lt
         return ir.BinOp(optional(other), e.span, op, left, right)
@@ -494,10 +500,10 @@ def check_arith(c: Checker, e: S.Binary, left: ir.Expr, right: ir.Expr) -> ir.Ex
 # Builtin calls -----------------------------------------------------------------
 
 KIND_OK = {
-    "str": lambda t: t == STR, "int": lambda t: t == INT, "num": lambda t: t in NUMERIC,
+    "str": lambda t: t == STR, "int": lambda t: t == INT, "num": lambda t: t in NUMERIC or t == DYN,
     "bool": lambda t: t == BOOL, "time": lambda t: t == TIME, "duration": lambda t: t == DURATION,
     "seq": lambda t: t == STR or isinstance(t, ListT), "list": lambda t: isinstance(t, ListT),
-    "regex": lambda t: t == STR, "ordered": lambda t: t in ORDERED, "any": lambda t: True, "any?": lambda t: True,
+    "regex": lambda t: t == STR, "ordered": lambda t: t in ORDERED or t == DYN, "any": lambda t: True, "any?": lambda t: True,
 }
 KIND_NAME = {"num": "number", "seq": "str or list", "list": "list", "regex": "str (a regex)",
              "ordered": "number, str or time"}
@@ -517,15 +523,16 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
     if fn.name == "filename":
         return ir.FileName(STR, e.span)
     kinds = list(fn.params) + [fn.params[-1]] * (n - len(fn.params)) if fn.params else []
+    typed_sides = [strip(a.type) for a in args if strip(a.type) not in (DYN, NULL) and not isinstance(a.type, TVar)]
     typed: list[ir.Expr] = []
     null_args: list[int] = []
     for i, (kind, arg) in enumerate(zip(kinds, args)):
         t = strip(arg.type)
-        if kind != "any?" and (isinstance(arg.type, Opt) or t == NULL):
+        if kind != "any?" and nullable(arg.type):
             null_args.append(i)
-        if t == DYN and kind not in ("any", "any?"):
-            arg = ir.Convert(CONVERT_TO.get(kind, STR), arg.span, arg)
-            t = arg.type
+        if t == DYN:
+            arg = dyn_argument(kind, arg, typed_sides[0] if typed_sides else None)
+            t = strip(arg.type)
         if isinstance(t, TVar) or t == NULL:
             if kind in CONVERT_TO and kind not in ("num", "seq"):
                 bind(t, CONVERT_TO[kind])
@@ -542,9 +549,9 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
         typed.append(arg)
     if fn.name == "replace" and len(typed) == 3:
         check_replacement(c, typed[1], typed[2])
-    if fn.name in ("int", "float", "bool", "time") and typed:
+    if fn.converts and typed:
         t0 = strip(typed[0].type)
-        if isinstance(t0, (ListT, Record)) or t0 == DURATION and fn.name != "str":
+        if not (t0 in fn.converts or t0 in (DYN, NULL) or isinstance(t0, TVar)):
             c.type_error(typed[0].span, f"`{fn.name}` converts text and numbers, not {show(typed[0].type)}",
                          fn.signature, typed[0].type)
     if fn.name in ("min", "max") or fn.params and fn.params[0] == "ordered":
@@ -556,6 +563,19 @@ def call_builtin(c: Checker, fn: Function, e: S.Call, args: list[ir.Expr]) -> ir
     if null_args:
         result = optional(result)
     return ir.CallBuiltin(result, e.span, fn.name, tuple(typed), tuple(null_args))
+
+
+def dyn_argument(kind: str, arg: ir.Expr, typed_side: Type | None) -> ir.Expr:
+    """A schema-less argument read as its parameter wants it. Missing or null, it
+    is null, as a `T?` argument is. A number stays the number it is (`abs` of 2
+    is 2, as of an `int?`). `min`/`max` of schema-less values alone compare them
+    in the order `sort` gives; beside a typed value, they take its type."""
+    if kind in ("any", "any?") or kind == "ordered" and typed_side is None:
+        return arg
+    if kind == "num":
+        return ir.Convert(DYN, arg.span, arg)
+    to = typed_side if kind == "ordered" and typed_side is not None else CONVERT_TO.get(kind, STR)
+    return ir.Convert(optional(to), arg.span, arg)
 
 
 def check_replacement(c: Checker, pattern: ir.Expr, template: ir.Expr) -> None:

@@ -1082,15 +1082,18 @@ def pattern_regex(literals: list[str]) -> str:
     """`* - [*]` -> a regex where each `*` takes the shortest text up to the next literal.
 
     Atomic groups keep a `*` from growing once its literal has been found, as
-    the pattern promises, and keep matching linear on hostile lines.
+    the pattern promises, and keep matching linear on hostile lines. A `*`
+    takes newlines too (`(?s:...)`): after `join`, an element is several lines,
+    and a final `*` takes the rest of it. That one is lazy, so that it leaves a
+    line's own `\n` (read with the line, at the end) to the `\n?` after it.
     """
     parts = [re.escape(literals[0])]
     for i, lit in enumerate(literals[1:]):
         last = i == len(literals) - 2
         if last and lit == "":
-            parts.append("(.*)")
+            parts.append("((?s:.*?))")
         else:
-            parts.append(f"(?>(.*?){re.escape(lit)})")
+            parts.append(f"(?>((?s:.*?)){re.escape(lit)})")
     return "".join(parts)
 
 

@@ -681,9 +681,7 @@ class Codegen:
             from .codegen_aggregate import memory_guard
             setup, tick = memory_guard(self, "distinct")
             body[len(body) - 1:len(body) - 1] = [P.assign(seen, P.call("set")), *setup]
-            if has_list(key_t):
-                key = P.call(self.runtime("core", "hashable"), key)
-            k = self.assign(key, "k")
+            k = self.assign(self.group_key(key, key_t), "k")
             self.emit(ast.If(test=P.compare(k, ast.In(), P.name(seen)), body=[ast.Continue()], orelse=[]))
             self.emit(P.expr_stmt(P.method(P.name(seen), "add", k)))
             for stmt in tick:
@@ -696,9 +694,18 @@ class Codegen:
             return
         prev = self.fresh("prev")
         body.insert(len(body) - 1, P.assign(prev, self.runtime("core", "MISSING")))
-        k = self.assign(key, "k")
+        k = self.assign(self.group_key(key, key_t) if strip(key_t) == DYN else key, "k")
         self.emit(ast.If(test=P.compare(k, ast.Eq(), P.name(prev)), body=[ast.Continue()], orelse=[]))
         self.emit(P.assign(prev, k))
+
+    def group_key(self, value: ast.expr, t: Type) -> ast.expr:
+        """A value as a dict key or set member: a schema-less one keeps its JSON
+        type (`true` is not `1`, though Python says so); lists become tuples."""
+        if strip(t) == DYN:
+            return P.call(self.runtime("dynamic", "group_key"), value)
+        if has_list(t):
+            return P.call(self.runtime("core", "hashable"), value)
+        return value
 
     def sortable(self, e: ir.Expr) -> ast.expr:
         """A sort key's value; one of a schema-less type is made to order against any other."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import ir
 from . import pyast as P
-from .typesys import DURATION, DYN, FLOAT, INT, has_list, nullable, strip
+from .typesys import DURATION, DYN, FLOAT, INT, nullable, strip
 
 if TYPE_CHECKING:
     from .codegen import Codegen
@@ -24,10 +24,7 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
         g.emit(ast.AugAssign(target=P.store(counter), op=ast.Add(), value=P.const(1)))
         g.close_loop(body, [P.assign(counter, P.const(0))], [], P.list_([P.name(counter)]), stage.info.out)
         return
-    key_exprs = [g.expr(e) for _, e in stage.keys]
-    for i, (_, e) in enumerate(stage.keys):
-        if has_list(e.type):
-            key_exprs[i] = P.call(g.runtime("core", "hashable"), key_exprs[i])
+    key_exprs = [g.group_key(g.expr(e), e.type) for _, e in stage.keys]
     key = key_exprs[0] if len(key_exprs) == 1 else P.tuple_(key_exprs) if key_exprs else None
     k, st = g.fresh("k"), g.fresh("st")
     if key is not None and [a.fn for a in stage.aggs] == ["count"]:
@@ -74,13 +71,15 @@ def summarize(g: Codegen, stage: ir.Summarize, body: list[ast.stmt]) -> None:
         finish_group(g, stage, slots, g.elem.expr, [])
         return
     g.close_loop(body, before, [], P.method(P.name(groups), "items"), stage.info.out, [k, st])
-    finish_group(g, stage, slots, P.name(st), key_slots(stage, k))
+    finish_group(g, stage, slots, P.name(st), key_slots(g, stage, k))
 
 
-def key_slots(stage: ir.Summarize, k: str) -> list[ast.expr]:
-    if len(stage.keys) == 1:
-        return [P.name(k)]
-    return [P.subscript(P.name(k), P.const(i)) for i in range(len(stage.keys))]
+def key_slots(g: Codegen, stage: ir.Summarize, k: str) -> list[ast.expr]:
+    """The keys' values out of a group's key (a schema-less one as it came)."""
+    parts = [P.name(k)] if len(stage.keys) == 1 else [
+        P.subscript(P.name(k), P.const(i)) for i in range(len(stage.keys))]
+    return [P.call(g.runtime("dynamic", "key_value"), part) if strip(e.type) == DYN else part
+            for part, (_, e) in zip(parts, stage.keys)]
 
 
 def finish_group(g: Codegen, stage: ir.Summarize, slots: list[Agg], st: ast.expr, keys: list[ast.expr]) -> None:
@@ -106,7 +105,7 @@ def count_by(g: Codegen, stage: ir.Summarize, body: list[ast.stmt], key: ast.exp
     before = [P.assign(counts, ast.Dict(keys=[], values=[])), *setup]
     g.close_loop(body, before, [], P.method(P.name(counts), "items"), stage.info.out, [k, c])
     g.locals[stage.aggs[0].id] = P.name(c)
-    values = key_slots(stage, k) + [g.expr(e) for _, e in stage.outputs]
+    values = key_slots(g, stage, k) + [g.expr(e) for _, e in stage.outputs]
     g.set_elem_record(stage.info.out, values)
 
 
@@ -154,12 +153,10 @@ class Agg:
         fn = self.agg.fn
         arg = strip(self.agg.arg.type) if self.agg.arg is not None else INT
         exact = arg not in (FLOAT, DYN)
-        # Schema-less values order as numbers where they read as numbers ("10" > 9), which
-        # the merge's plain comparison would not do.
-        ordered = arg != DYN
+        # Schema-less values merge in the order `sort` gives them ("10" > 9), as one pass compares them.
+        dyn = "dyn" if arg == DYN else ""
         table: dict[str, list[str | None]] = {
-            "count": ["add"], "sum": ["addnull" if exact else None], "min": ["min" if ordered else None],
-            "max": ["max" if ordered else None],
+            "count": ["add"], "sum": ["addnull" if exact else None], "min": [dyn + "min"], "max": [dyn + "max"],
             "avg": ["addnull" if exact else None, "add"], "first": ["first"], "last": ["last"],
             "count_distinct": ["union"], "list": ["extend"], "percentile": ["extend"],
             "stddev": [None, None, None],
@@ -216,7 +213,7 @@ class Agg:
         if fn == "last":
             return [ast.Assign(targets=[self.target(st)], value=v)]
         if fn == "count_distinct":
-            item = P.call(g.runtime("core", "hashable"), v) if agg.arg is not None and _has_list(agg) else v
+            item = g.group_key(v, agg.arg.type)
             return when_value([P.expr_stmt(P.method(cur, "add", item))])
         if fn == "list":
             return [P.expr_stmt(P.method(cur, "append", v))]
@@ -262,7 +259,3 @@ class Agg:
 _KEEP_VALUES = frozenset({"count_distinct", "list", "percentile"})
 # Aggregates that do arithmetic on their values.
 _NUMERIC = frozenset({"sum", "avg", "stddev", "percentile"})
-
-
-def _has_list(agg: ir.Aggregate) -> bool:
-    return agg.arg is not None and has_list(agg.arg.type)

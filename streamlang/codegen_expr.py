@@ -115,7 +115,7 @@ def const(g: Codegen, e: ir.Const) -> ast.expr:
 
 
 CONVERT_NAMES: dict[Type, str] = {INT: "int", FLOAT: "float", STR: "str", BOOL: "bool", TIME: "time",
-                                  DURATION: "duration"}
+                                  DURATION: "duration", DYN: "number"}
 
 
 def convert_name(t: Type) -> str:

@@ -76,12 +76,20 @@ def stage_arguments(program: ir.Program) -> list[tuple[ir.Expr, Callable[[object
             case ir.Fold():
                 out.append((stage.init, None))
             case ir.Summarize():
-                out.extend((agg.param, None) for agg in stage.aggs if agg.param is not None)
+                out.extend((agg.param, percentile_in_range) for agg in stage.aggs if agg.param is not None)
             case ir.SplitFields() if stage.sep is not None:
                 out.append((stage.sep, None))
             case ir.ReadInput() if stage.path is not None:
                 out.append((stage.path, None))
     return out
+
+
+def percentile_in_range(value: object) -> str | None:
+    # Out of range, every group's percentile would fail once the input is read,
+    # and `summarize` without `by` would yield no record at all.
+    if isinstance(value, (int, float)) and not 0 <= value <= 100:
+        return f"a percentile is between 0 and 100, not {value!r}"
+    return None
 
 
 def positive_bucket(value: object) -> str | None:

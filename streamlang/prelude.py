@@ -52,6 +52,9 @@ class Function:
     # For a function of one `time`: the same from a log format's time text, so
     # that a field never converted to a time costs no `datetime` (`date(.time)`).
     from_log_text: Impl | None = None
+    # For a conversion: the static types it can convert; any other (`int(.time)`)
+    # would reject every element, so it is a compile error.
+    converts: tuple[Type, ...] = ()
 
     @property
     def signature(self) -> str:
@@ -129,7 +132,13 @@ def _round_result(types: list[Type]) -> Type:
 
 
 def _minmax(fn: str) -> Impl:
-    return lambda g, a, t: P.call(fn, *a)
+    def impl(g: CodegenHooks, a: list[ast.expr], t: list[Type]) -> ast.expr:
+        if DYN not in t:
+            return P.call(fn, *a)
+        # Schema-less values, in the order `sort` gives them ("10" > 9); the value itself is the result.
+        return ast.Call(func=P.name(fn), args=a, keywords=[ast.keyword(arg="key", value=g.runtime(
+            "dynamic", "sort_key"))])
+    return impl
 
 
 def _hoisted(module: str, fn: str) -> Impl:
@@ -194,16 +203,18 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
              "(`(a|ab)*`), a back-reference; the same holds for `find`, `replace` and `~`.",
              _ex('map join(matches(_, r"\\d+"), ",")', "a12b345\n", "12,345\n")),
     Function("int", ("any",), INT, _to_int,
-             "Converts a string or number to an int; bad input rejects the element.",
-             _ex("map int(_) + 1", "41\n", "42\n")),
+             "Converts a string, number or bool to an int; bad input rejects the element, and a type it "
+             "cannot convert (`int(.time)`) is a compile error.",
+             _ex("map int(_) + 1", "41\n", "42\n"), converts=(STR, INT, FLOAT, BOOL)),
     Function("float", ("any",), FLOAT, _to_float,
-             "Converts a string or number to a float; bad input rejects the element.",
-             _ex("map float(_) / 4", "1\n", "0.25\n")),
+             "Converts a string or number to a float; bad input rejects the element, and a type it cannot "
+             "convert (a time, a bool) is a compile error.",
+             _ex("map float(_) / 4", "1\n", "0.25\n"), converts=(STR, INT, FLOAT)),
     Function("str", ("any",), STR, _to_str, "Formats any value as plain output does.",
              _ex('map str(len(_)) + " chars"', "abc\n", "3 chars\n")),
     Function("bool", ("any",), BOOL, _runtime("core", "to_bool"),
              "Converts `true`/`false`/`1`/`0` (or a number: non-zero is true) to a bool.",
-             _ex("map bool(_)", "true\n0\n", "true\nfalse\n")),
+             _ex("map bool(_)", "true\n0\n", "true\nfalse\n"), converts=(STR, INT, FLOAT, BOOL)),
     Function("round", ("num", "int"), _round_result, _runtime("core", "round_half_away"),
              "Rounds half away from zero: an int, or a float with n digits after the point.",
              _ex("map round(float(_))", "2.5\n-2.5\n", "3\n-3\n"), optional=1),
@@ -214,15 +225,18 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("abs", ("num",), _first, lambda g, a, t: P.call("abs", a[0]), "The absolute value.",
              _ex("map abs(int(_))", "-4\n", "4\n")),
     Function("min", ("ordered", "ordered"), _first, _minmax("min"),
-             "The smallest of its arguments (in `summarize`, `min(e)` is the aggregate).",
+             "The smallest of its arguments (in `summarize`, `min(e)` is the aggregate); schema-less values "
+             "in the order `sort` gives them.",
              _ex("map min(int(_), 10)", "3\n30\n", "3\n10\n"), variadic=True),
     Function("max", ("ordered", "ordered"), _first, _minmax("max"),
-             "The largest of its arguments (in `summarize`, `max(e)` is the aggregate).",
+             "The largest of its arguments (in `summarize`, `max(e)` is the aggregate); schema-less values "
+             "in the order `sort` gives them.",
              _ex("map max(int(_), 10)", "3\n30\n", "10\n30\n"), variadic=True),
     Function("time", ("any",), TIME, _to_time,
              "Parses ISO 8601, apache (`17/May/2015:10:05:03 +0000`) and syslog timestamps, "
              "or epoch seconds/milliseconds from a number.",
-             _ex("map time(_)", "2015-05-17T10:05:03Z\n", "2015-05-17T10:05:03+00:00\n")),
+             _ex("map time(_)", "2015-05-17T10:05:03Z\n", "2015-05-17T10:05:03+00:00\n"),
+             converts=(STR, INT, FLOAT, TIME)),
     Function("date", ("time",), STR, _runtime("timefns", "date"),
              "The `YYYY-MM-DD` date of a time, in its own offset.",
              _ex("map date(time(_))", "2015-05-17T23:05:03+02:00\n", "2015-05-17\n"),
@@ -278,21 +292,24 @@ AGGREGATES: dict[str, AggregateDoc] = {a.name: a for a in [
                  _ex("summarize sum(int(_))", "1\n2\n", "3\n")),
     AggregateDoc("avg", 1, "The mean as a float, skipping nulls.",
                  _ex("summarize avg(int(_))", "1\n2\n", "1.5\n")),
-    AggregateDoc("min", 1, "The smallest value, skipping nulls.",
+    AggregateDoc("min", 1, "The smallest value, skipping nulls; of a schema-less field, in the order `sort` "
+                 "gives (numbers by value, `\"10\"` above 9, then text, booleans, lists and records).",
                  _ex("summarize min(int(_))", "3\n1\n", "1\n")),
-    AggregateDoc("max", 1, "The largest value, skipping nulls.",
+    AggregateDoc("max", 1, "The largest value, skipping nulls; of a schema-less field, in the order `sort` gives.",
                  _ex("summarize max(int(_))", "3\n1\n", "3\n")),
     AggregateDoc("first", 1, "The value for the first element.",
                  _ex("summarize first(_)", "a\nb\n", "a\n")),
     AggregateDoc("last", 1, "The value for the last element.",
                  _ex("summarize last(_)", "a\nb\n", "b\n")),
-    AggregateDoc("count_distinct", 1, "The number of distinct values.",
+    AggregateDoc("count_distinct", 1, "The number of distinct values, skipping nulls (schema-less values by "
+                 "their JSON type: `true`, `1` and `\"1\"` are three).",
                  _ex("summarize count_distinct(_)", "a\nb\na\n", "2\n")),
     AggregateDoc("stddev", 1, "The sample (n - 1) standard deviation, skipping nulls.",
                  _ex("summarize stddev(int(_))", "2\n4\n", "1.4142135623730951\n")),
     AggregateDoc("list", 1, "All the values, in input order.",
                  _ex('summarize xs = list(_) | map join(.xs, "+")', "a\nb\n", "a+b\n")),
-    AggregateDoc("percentile", 2, "`percentile(e, p)`: the p-th percentile (0-100), linear between ranks.",
+    AggregateDoc("percentile", 2, "`percentile(e, p)`: the p-th percentile, linear between ranks; a fixed p "
+                 "outside 0-100 is a compile error.",
                  _ex("summarize percentile(int(_), 50)", "1\n2\n3\n4\n", "2.5\n")),
     AggregateDoc("p50", 1, "The median: `percentile(e, 50)`.", _ex("summarize p50(int(_))", "1\n5\n9\n", "5.0\n")),
     AggregateDoc("p90", 1, "`percentile(e, 90)`.", _ex("summarize p90(int(_))", "1\n2\n", "1.9\n")),
@@ -326,7 +343,7 @@ STAGES: dict[str, StageDoc] = {s.name: s for s in [
              _ex("words | map _[1]", "  a  b c\n", "b\n")),
     StageDoc("parse", 'parse FORMAT [as SCHEMA] | parse "PATTERN" as NAME[:TYPE], ...', "stage<str, {...}>",
              "Parses each line with a built-in format, or with a pattern where `*` takes the shortest text "
-             "up to the next literal part.",
+             "up to the next literal part, and a final `*` the rest (after `join`, newlines included).",
              _ex('parse "* = *" as k, v:int | map .v * 2', "a = 21\n", "42\n")),
     StageDoc("extract", 'extract r"REGEX" [as SCHEMA]', "stage<str, {...}>",
              "Searches each line for a regex; its named groups become fields. No match rejects the line. "
@@ -361,10 +378,13 @@ STAGES: dict[str, StageDoc] = {s.name: s for s in [
     StageDoc("uniq", "uniq [by EXPR]", "stage<A, A>", "Drops consecutive duplicates.",
              _ex("uniq", "a\na\nb\na\n", "a\nb\na\n")),
     StageDoc("distinct", "distinct [by EXPR]", "stage<A, A>",
-             "Drops every later duplicate, keeping first-seen order.",
+             "Drops every later duplicate, keeping first-seen order (schema-less values are equal only with "
+             "their JSON type: `true` is not `1`).",
              _ex("distinct", "a\nb\na\n", "a\nb\n")),
     StageDoc("count", "count [by [NAME =] EXPR, ...]", "stage<A, int> | stage<A, {..., count: int}>",
-             "Counts the elements, or the elements of each group (groups in first-appearance order).",
+             "Counts the elements, or the elements of each group (groups in first-appearance order; a "
+             "schema-less key keeps its JSON type, so `true`, `1` and `\"1\"` are three groups, `1` and "
+             "`1.0` one).",
              _ex("count by w = _", "x\ny\nx\n", "x\t2\ny\t1\n")),
     StageDoc("summarize", "summarize [NAME =] AGG(EXPR), ... [by [NAME =] EXPR, ...]", "stage<A, {...}>",
              "Aggregates per group (or over everything): " + ", ".join(AGGREGATES) + ".",

@@ -360,7 +360,9 @@ def test_json_numbers_no_writer_could_give_back_are_rejected(line, reason):
         ('{"a": tru}', "expecting value at column 7"),
         ("\ufeff", "expecting value at column 1"),
         ("1" * 100_001, "integer longer than 100000 digits"),
-        ("[" * 100_000, "JSON nested too deeply"),
+        ("[" * 100_000, "nested more than 256 levels deep"),
+        ("[" * 257 + "]" * 257, "nested more than 256 levels deep"),
+        ('{"a": ' * 257 + "1" + "}" * 257, "nested more than 256 levels deep"),
     ],
 )
 def test_json_rejects(line, reason):

@@ -357,7 +357,8 @@ def test_rejected_multiline_csv_record_is_kept_whole(tmp_path: Path, eol: bytes)
     r = ok(run(tmp_path, "--rejects", "rej.txt", "parse csv | map .n", "in.csv"))
     assert r.stdout == b"x\n"
     assert r.stderr.decode().splitlines()[:3] == [
-        rejected_head(1, 4), "  1 by `parse csv` (<program>:1:1)",
+        # The one record rejected is the two input lines it was read from.
+        rejected_head(2, 4), "  2 lines (1 element) by `parse csv` (<program>:1:1)",
         '    in.csv:2: expected 2 fields (as in the header), got 3: 1,"a\\nb",extra']
     assert (tmp_path / "rej.txt").read_bytes() == b'1,"a\nb",extra\n'.replace(b"\n", eol)
     assert why(tmp_path, "rej.txt") == [("in.csv", 2, "parse csv")]
@@ -538,8 +539,19 @@ def test_parser_handles_adversarial_megabyte_lines_in_linear_time(tmp_path: Path
         # Quoted fields span lines; Python's csv module says which records there are.
         csv.field_size_limit(sys.maxsize)
         text = data.decode("utf-8", "surrogateescape")
-        records = list(csv.reader(io.StringIO(text, newline="")))[1:]
-        assert (count, rejected) == (sum(len(x) == 2 for x in records), sum(len(x) != 2 for x in records))
+        # A rejected record counts as the lines it was read from.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        next(reader)
+        accepted = rejected_lines = 0
+        read = reader.line_num
+        for record in reader:
+            if len(record) == 2:
+                accepted += 1
+            else:
+                rejected_lines += reader.line_num - read
+            read = reader.line_num
+        assert (count, rejected) == (accepted, rejected_lines)
+        assert kept.count(b"\n") == rejected
     else:
         blank = sum(not line.strip() for line in lines) if parser == "json" else 0  # skipped by JSON Lines
         assert count + rejected + blank == len(lines), (count, rejected)

@@ -26,7 +26,10 @@ integers stay exact Python ints. Decisions:
 
 - An integer longer than the integer-conversion limit (100,000 digits, set by
   `streamlang.runtime.core`; `sys.get_int_max_str_digits`) is rejected rather
-  than converted slowly; so is nesting deeper than the interpreter's recursion limit.
+  than converted slowly; so is nesting more than `MAX_DEPTH` (256) levels deep:
+  what is read is walked by functions that recurse (writing it back, showing it
+  in a reason, grouping by it), and they must stay within Python's recursion
+  limit wherever they run.
 - A UTF-8 byte order mark before the value is ignored.
 """
 
@@ -63,11 +66,38 @@ _decode = _decoder.decode
 _scan = make_scanner(_decoder)  # type: ignore[arg-type]  # typeshed has the wrong signature
 
 
+MAX_DEPTH = 256
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+
+
 def parse_json(line: str) -> object:
     """Parse one line holding one JSON value; `SKIP` for a blank line.
 
     Raises ValueError with a short reason and a 1-based column for invalid JSON.
+
+    >>> parse_json("[" * 257 + "]" * 257)
+    Traceback (most recent call last):
+    ValueError: nested more than 256 levels deep
     """
+    value = _parse(line)
+    # Only a line with that many brackets can be that deep: most lines are never walked.
+    if line.count("[") + line.count("{") > MAX_DEPTH:
+        _check_depth(value)
+    return value
+
+
+def _check_depth(value: object) -> None:
+    """Raise ValueError if `value` nests more than `MAX_DEPTH` levels (a loop, not a recursion)."""
+    todo = [(value, 0)]
+    while todo:
+        v, depth = todo.pop()
+        if isinstance(v, (list, dict)):
+            if depth == MAX_DEPTH:
+                raise ValueError(TOO_DEEP)
+            todo.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+
+
+def _parse(line: str) -> object:
     try:
         value, end = _scan(line, 0)
     except (StopIteration, ValueError, RecursionError):
@@ -95,7 +125,7 @@ def _decode_checked(text: str) -> object:
         message = e.msg.removesuffix(" at")
         raise ValueError(f"{message[:1].lower()}{message[1:]} at column {e.colno}") from None
     except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+        raise ValueError(TOO_DEEP) from None
     except _NotANumber as e:
         raise ValueError(f"{e} at column {_column_of(text, str(e).split()[0])}") from None
     except ValueError:

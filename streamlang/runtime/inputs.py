@@ -187,6 +187,12 @@ def whole_text(whole: Whole) -> str:
     return "\n".join(before if raw is None else before + split_lines(raw)[lo:hi])
 
 
+def whole_lines(whole: Whole) -> int:
+    """How many input lines a `Whole` element was read from."""
+    _, _, _, before, raw, lo, hi = whole
+    return len(before) + (hi - lo if raw is not None else 0)
+
+
 _split: tuple[str, list[str]] = ("", [""])
 
 

@@ -23,6 +23,7 @@ import os
 from typing import Any
 
 from .core import MISSING
+from .dynamic import compare
 from .inputs import Input, expand, is_url, text_stream
 from .run import RunFailed
 
@@ -238,6 +239,10 @@ def _merge_state(into: list, other: list, ops: list[str]) -> None:
         elif op == "max":
             if b is not None and (a is None or b > a):
                 into[i] = b
+        elif op in ("dynmin", "dynmax"):
+            # The order `min` and `max` of a schema-less field use in one pass.
+            if b is not None and (a is None or compare("<" if op == "dynmin" else ">", b, a)):
+                into[i] = b
         elif op == "first":
             if a is MISSING:
                 into[i] = b
@@ -281,7 +286,7 @@ def _work(job: tuple[int, str, int, int]) -> dict[str, Any]:
     else:
         rt.flush()
     return {"index": index, "path": path, "output": out.getvalue(), "groups": result, "lines": src.lines_read,
-            "rejected": {site: (s.count, s.examples) for site, s in rt.rejected.items()},
+            "rejected": {site: (s.count, s.lines, s.examples) for site, s in rt.rejected.items()},
             "total": rt.total_rejected, "io": messages}
 
 
@@ -595,9 +600,10 @@ class Report:
         from .run import SiteRejections
         rt = self.rt
         offset = self.lines_before.get(r["path"], 0)
-        for site, (count, examples) in r["rejected"].items():
+        for site, (count, lines, examples) in r["rejected"].items():
             stats = rt.rejected.setdefault(site, SiteRejections())
             stats.count += count
+            stats.lines += lines
             for ex in examples:
                 if len(stats.examples) < 3:
                     stats.examples.append(_shift(ex, r["path"], offset))

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 
 from .core import Reject, short
-from .inputs import Input, whole_text
+from .inputs import Input, whole_lines, whole_text
 
 _json_text = json.encoder.encode_basestring  # what `json.dumps(..., ensure_ascii=False)` does to a str
 
@@ -72,10 +72,14 @@ def why_line(file: str | None, line: int | None, stage: Site | None, reason: str
 
 
 class SiteRejections:
-    __slots__ = ("count", "examples")
+    """One stage's rejections: how many elements, how many input lines they were
+    read from (a `join`ed element is several), and the first few."""
+
+    __slots__ = ("count", "lines", "examples")
 
     def __init__(self) -> None:
         self.count = 0
+        self.lines = 0
         self.examples: list[str] = []
 
 
@@ -120,12 +124,34 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def stdout_bytes() -> BinaryIO:
+    """Where output bytes go: stdout's buffer, or, where `sys.stdout` has been
+    replaced by a text stream (`contextlib.redirect_stdout`, a doctest), that
+    stream, as text."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    return buffer if buffer is not None else _TextOutput(sys.stdout)  # type: ignore[return-value]
+
+
+class _TextOutput:
+    """Bytes written to a text stream, decoded as they were encoded."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        self.stream.write(data.decode("utf-8", "surrogateescape"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 class Run:
     def __init__(self, sites: list[Site], *, strict: bool = False, rejects: str | None = None,
                  out: BinaryIO | None = None, err: Callable[[str], None] | None = None):
         self.sites = sites
         self.strict = strict
-        self.out = out if out is not None else sys.stdout.buffer
+        self.out = out if out is not None else stdout_bytes()
         self.err = err or (lambda text: print(text, file=sys.stderr))
         self.pending: list[str] = []
         self.write = self.pending.append
@@ -305,18 +331,21 @@ class Run:
         name = src.name if src is not None else "-"
         raw: bytes | None = None
         whole = getattr(src, "whole", None) if n is not None else None
+        folded = 1  # the input lines the element was read from
         if whole is not None and whole[0] == n:
+            folded = whole_lines(whole)
             # An element read as several lines: reported at its first, kept whole.
             _, name, n = whole[:3]
             text = whole_text(whole)
             raw = text.encode("utf-8", "surrogateescape")
             line = (text + "\n").replace("\r\n", "\n")[:-1]  # shown as one-line elements are, without CRs
         where = f"{name if name != '-' else '<stdin>'}:{n}" if n is not None else "(after grouping)"
-        self.total_rejected += 1
+        self.total_rejected += folded
         if n is None:
             self.elements_rejected += 1
         stats = self.rejected.setdefault(site, SiteRejections())
         stats.count += 1
+        stats.lines += folded
         stage = self.sites[site - 1] if 0 < site <= len(self.sites) else None
         if self.strict:
             at = f" in `{stage.name}` ({stage.location})" if stage else ""
@@ -375,7 +404,9 @@ class Run:
         for site, stats in sorted(self.rejected.items()):
             stage = self.sites[site - 1] if 0 < site <= len(self.sites) else None
             label = f"`{stage.text}` ({stage.location})" if stage else "a stage"
-            out.append(f"  {stats.count} by {label}")
+            joined = f" lines ({stats.count} element{'s' if stats.count != 1 else ''})" \
+                if stats.lines != stats.count else ""
+            out.append(f"  {stats.lines}{joined} by {label}")
             out.extend(f"    {ex}" for ex in stats.examples)
             if stats.count > len(stats.examples):
                 out.append(f"    ... and {stats.count - len(stats.examples)} more")
