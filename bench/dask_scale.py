@@ -48,15 +48,15 @@ def generate(directory: Path, files: int, lines: int) -> int:
     return sum(p.stat().st_size for p in directory.glob("part-*.log"))
 
 
-def run_client(command: list[str], out_path: str, env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS (KiB) and exit status of `command`, stdout to out_path."""
+def run_client(command: list[str], out_path: str, env: dict[str, str]) -> tuple[float, int, int, float]:
+    """Wall seconds, peak RSS (KiB), exit status and CPU seconds of `command`, stdout to out_path."""
     with open(out_path, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss, proc.returncode
+    return wall, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,32 +81,38 @@ def main(argv: list[str] | None = None) -> int:
                       dashboard_address=None) as cluster, tempfile.TemporaryDirectory() as tmp:
         for label, program in PROGRAMS.items():
             out = os.path.join(tmp, "out")
-            wall, rss, status = run_client([args.sl, "--engine", "dask", "--scheduler", cluster.scheduler_address,
+            wall, rss, status, cpu = run_client([args.sl, "--engine", "dask", "--scheduler", cluster.scheduler_address,
                                             program, str(directory)], out, env)
             same = ""
             if args.check:
                 local = os.path.join(tmp, "local")
                 run_client([args.sl, "-j", "1", program, str(directory)], local, env)
                 same = "yes" if Path(out).read_bytes() == Path(local).read_bytes() else "NO"
-            rows.append((label, program, wall, rss, os.path.getsize(out), status, same))
-    print("| program | wall s | client peak RSS MB | output MB | status | same as -j 1 |")
-    print("| --- | ---: | ---: | ---: | ---: | --- |")
-    for label, program, wall, rss, out_size, status, same in rows:
-        print(f"| {label}: `{program}` | {wall:.1f} | {rss / 1024:.0f} | {out_size / 1e6:.1f} | {status} | {same} |")
+            rows.append((label, program, wall, rss, os.path.getsize(out), status, same, cpu))
+    print("| program | wall s | client CPU s | client peak RSS MB | output MB | status | same as -j 1 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for label, program, wall, rss, out_size, status, same, cpu in rows:
+        print(f"| {label}: `{program.replace('|', chr(92) + '|')}` | {wall:.1f} | {cpu:.1f} | {rss / 1024:.0f} | "
+              f"{out_size / 1e6:.1f} | {status} | {same} |")
     print()
     estimate(rows, size, args)
     return 0 if all(r[5] == 0 for r in rows) else 1
 
 
 def estimate(rows: list, size: int, args: argparse.Namespace) -> None:
+    """A larger run from this one's figures: the workers' share scales with their
+    number (independent parts); the client's does not, so it is a floor."""
     target = args.estimate_tb * 1e12
+    parts = target / (size / args.files)
     print(f"Estimate for {args.estimate_tb:g} TB over {args.estimate_workers} workers, "
-          f"parts of {size / args.files / 1e6:.0f} MB ({target / (size / args.files):,.0f} parts):")
-    for label, _, wall, _, _, _, _ in rows:
+          f"parts of {size / args.files / 1e6:.0f} MB ({parts:,.0f} parts):")
+    for label, _, wall, _, _, _, _, cpu in rows:
         per_worker = size / (wall * args.workers)  # bytes a worker gets through per second, here
-        seconds = target / (per_worker * args.estimate_workers)
-        print(f"- {label}: {per_worker / 1e6:.0f} MB/s a worker here -> {seconds / 3600:.1f} h "
-              f"if the workers scale as independent parts do")
+        workers_s = target / (per_worker * args.estimate_workers)
+        client_s = cpu * target / size  # the client's own work per input byte, as measured
+        print(f"- {label}: workers {per_worker / 1e6:.0f} MB/s each -> {workers_s / 60:.0f} min; "
+              f"client {cpu:.1f} s CPU here -> at least {client_s / 60:.0f} min; "
+              f"so about {max(workers_s, client_s) / 60:.0f} min")
 
 
 if __name__ == "__main__":
