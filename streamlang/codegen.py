@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from . import ir
 from . import pyast as P
 from .codegen_formats import FormatRegexes, name_format_regexes
+from .plan import Plan, PlanOptions
+from .plan import plan as make_plan
 from .prelude import FUNCTIONS
 from .typesys import (
     BOOL,
@@ -79,11 +81,12 @@ class Loop:
 
 
 class Codegen:
-    def __init__(self, program: ir.Program, sink: str = "yield", fuse: bool = True, live: bool = False):
+    def __init__(self, program: ir.Program, plan: Plan | None = None):
         self.program = program
-        self.sink = sink
-        self.fuse = fuse
-        self.live = live and sink == "write"
+        self.plan = plan if plan is not None else make_plan(program, PlanOptions())
+        self.sink = self.plan.options.sink
+        self.fuse = self.plan.options.fuse
+        self.live = self.plan.options.live
         self.source_try: ast.stmt | None = None
         # For `-j`: how partitions of the input can be run apart and put together
         # (set where the program allows it; see runtime/parallel.py).
@@ -92,9 +95,10 @@ class Codegen:
         self.merge_ops: list[str] | None = None
         self.parallel: dict[str, object] | None = None
         # The command line's input may hand over lines with their `\n` (see
-        # `newline_tolerant`), which saves the reader a copy of every line.
-        self.keep_newlines = False
-        self.newline_stage: ir.Stage | None = None
+        # `plan.newline_tolerant`), which saves the reader a copy of every line.
+        self.keep_newlines = self.plan.keep_newlines
+        at = self.plan.newline_stage
+        self.newline_stage: ir.Stage | None = program.stages[at] if at is not None else None
         self.imports: dict[tuple[str, str], str] = {}
         self.module_consts: list[ast.stmt] = []
         self.regexes: dict[str, str] = {}
@@ -179,17 +183,8 @@ class Codegen:
             body=self.outside_elements(self.hoisted + body), decorator_list=[], returns=None)
         if self.sink == "yield" and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(run)):
             run.body.append(ast.If(test=P.const(False), body=[P.expr_stmt(ast.Yield(value=None))], orelse=[]))
-        tail: list[ast.stmt] = []
-        if self.keep_newlines:
-            tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="keep_newlines",
-                                                          ctx=ast.Store())], value=P.const(True)))
-        if self.parallel is not None:
-            # How `-j` may cut this program: a literal built from plain data only.
-            info = ast.parse(repr(self.parallel), mode="eval").body
-            tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="parallel", ctx=ast.Store())],
-                                   value=info))
         name_format_regexes(self, run)
-        mod = ast.Module(body=self.header() + [run] + tail, type_ignores=[])
+        mod = ast.Module(body=self.header() + [run], type_ignores=[])
         return ast.fix_missing_locations(mod)
 
     def header(self) -> list[ast.stmt]:
@@ -226,8 +221,6 @@ class Codegen:
             self.site = len(self.sites)
             if isinstance(stage, ir.ReadInput):
                 after = stages[i + 1] if i + 1 < len(stages) else None
-                self.keep_newlines = stage.path is None and self.fuse and newline_tolerant(after)
-                self.newline_stage = after
                 self.open_source(stage, body, after if isinstance(after, ir.JoinLines) else None)
                 continue
             if isinstance(stage, ir.JoinLines):
@@ -813,16 +806,6 @@ class Codegen:
         return plain(self, value, t)
 
 
-def newline_tolerant(stage: ir.Stage | None) -> bool:
-    """Whether `stage`, reading the input's lines, gives the same for `line`
-    and `line + "\\n"`: a built-in regex format (matched with a final `\\n?`),
-    or `words`, whose `split()` drops it. (With a limit, `split(None, k)` keeps
-    it on the part after the k-th cut, which `words` never reads.)"""
-    if isinstance(stage, ir.ParseRegex):
-        return stage.format is not None and not stage.search
-    return isinstance(stage, ir.SplitFields) and stage.sep is None
-
-
 # Stages that handle one element at a time, in the loop that reads the input.
 _STREAMING = (ir.Map, ir.Where, ir.SplitFields, ir.ParseRegex, ir.ParseFormat, ir.Flatten, ir.Write)
 # Keys whose order is total, so per-part sorts merge into exactly one sort's order:
@@ -850,15 +833,16 @@ def _uses_lineno(stage: ir.Stage) -> bool:
     return bool(found)
 
 
-def generate(program: ir.Program, sink: str = "yield", fuse: bool = True,
-             live: bool = False) -> tuple[ast.Module, list[ir.StageInfo]]:
-    g = Codegen(program, sink, fuse, live)
+def generate(program: ir.Program, plan: Plan) -> tuple[ast.Module, list[ir.StageInfo], Plan]:
+    """The module defining `run`, its sites (site n is line n), and the plan
+    completed with how `-j` may cut the program (found while writing the loops)."""
+    g = Codegen(program, plan)
     g.deferred_checks = []
     mod = g.module()
     for block, check in g.deferred_checks:
         block.append(check)
     ast.fix_missing_locations(mod)
-    return mod, g.sites
+    return mod, g.sites, plan.with_parallel(g.parallel)
 
 
 __all__ = ["generate", "Codegen", "Val", "Slot", "FUNCTIONS", "BOOL", "DYN", "NULL", "ListT", "TVar"]
