@@ -125,10 +125,14 @@ def check(source: Source, overrides: dict[str, str] | None = None,
 
 def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
           sink: str = "yield", fuse: bool = True, hints: InputHints = NO_HINTS,
-          live: bool = False) -> Compiled:
+          live: bool = False, checked: CheckedProgram | None = None) -> Compiled:
+    """The whole chain. `checked` is what `check` gave for the same source and
+    options already (the toplevel checks a phrase before it runs it): the
+    chain goes on from there instead of parsing and checking again."""
     # The parser's depth limit (parser.MAX_DEPTH) keeps every stage here, and
     # Python's compile(), within the default recursion limit.
-    checked = check(source, overrides, output_format, hints)
+    if checked is None:
+        checked = check(source, overrides, output_format, hints)
     planned = plan(checked, PlanOptions(sink, fuse, live))
     module, sites, planned = generate(checked, planned)
     code = compile_module(module)
