@@ -115,6 +115,10 @@ class Codegen:
         self.rest: list[ir.Stage] = []
         # Run once the input is exhausted (a CSV record left open is reported).
         self.source_epilogue: list[ast.stmt] = []
+        # A `take`'s stop after the element has gone through the rest of the loop:
+        # (the block it goes last in, the check), added by `end_element`.
+        self.loop_end_checks: list[tuple[list[ast.stmt], ast.stmt]] = []
+        self.yielded = False  # a `yield` written: `run` is a generator
 
     # names and module-level things ------------------------------------------
 
@@ -178,11 +182,14 @@ class Codegen:
             self.output_value(value, prog.value.type)
         else:
             self.pipeline(prog.stages, body)
+            self.end_element()  # the last loop's
+        run_body = self.outside_elements(self.hoisted + body)
+        if self.sink == "yield" and not self.yielded:
+            # No element is handed over, but the caller iterates `run` all the same.
+            run_body.append(ast.If(test=P.const(False), body=[P.expr_stmt(ast.Yield(value=None))], orelse=[]))
         run = ast.FunctionDef(name="run", args=ast.arguments(
             posonlyargs=[], args=[ast.arg("src"), ast.arg("rt")], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=self.outside_elements(self.hoisted + body), decorator_list=[], returns=None)
-        if self.sink == "yield" and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(run)):
-            run.body.append(ast.If(test=P.const(False), body=[P.expr_stmt(ast.Yield(value=None))], orelse=[]))
+            body=run_body, decorator_list=[], returns=None)
         name_format_regexes(self, run)
         mod = ast.Module(body=self.header() + [run], type_ignores=[])
         return ast.fix_missing_locations(mod)
@@ -393,6 +400,7 @@ class Codegen:
         acc = self.fresh("items")
         body.insert(len(body) - 1, P.assign(acc, P.list_([])))
         self.emit(P.expr_stmt(P.method(P.name(acc), "append", self.materialize())))
+        self.end_element()
         self.loop = None
         self.start_loop(body, P.name(acc))
 
@@ -401,6 +409,7 @@ class Codegen:
                    names: list[str] | None = None) -> None:
         """End the current loop: set-up goes before it, `after_loop` after it, then a
         new loop over `results` (or nothing, when the stage was the last)."""
+        self.end_element()
         loop_stmt = body[-1]
         body[-1:-1] = list(before_loop)
         assert body[-1] is loop_stmt
@@ -425,7 +434,7 @@ class Codegen:
             return
         self.end_source_loop(body)
         if self.sink == "yield":
-            self.emit(P.expr_stmt(ast.Yield(value=self.materialize())))
+            self.give(self.materialize())
             return
         self.need_write()
         rec = strip(self.elem.type)
@@ -440,10 +449,15 @@ class Codegen:
 
     def output_value(self, value: ast.expr, t: Type) -> None:
         if self.sink == "yield":
-            self.emit(P.expr_stmt(ast.Yield(value=value)))
+            self.give(value)
         else:
             self.need_write()
             self.emit(P.expr_stmt(P.call(P.name("write"), self.plain(value, t))))
+
+    def give(self, value: ast.expr) -> None:
+        """`yield value`: `run` hands an element to its caller (sink="yield")."""
+        self.yielded = True
+        self.emit(P.expr_stmt(ast.Yield(value=value)))
 
     def need_write(self) -> None:
         stmt = P.assign("write", P.attr(P.name("rt"), "write"))
@@ -660,11 +674,15 @@ class Codegen:
         self.emit(ast.AugAssign(target=P.store(counter), op=ast.Add(), value=P.const(1)))
         # After the element has gone through the rest of the loop, stop reading
         # at once rather than on the next line (`take 1` on a live stream).
-        take_block = self.block
         check = ast.If(test=P.compare(P.name(counter), ast.GtE(), n), body=[stop], orelse=[])
-        self.deferred_checks.append((take_block, check))
+        self.loop_end_checks.append((self.block, check))
 
-    deferred_checks: list = []
+    def end_element(self) -> None:
+        """The current loop's element is written whole: each `take`'s early stop
+        goes last in the block the `take` wrote into."""
+        for block, check in self.loop_end_checks:
+            block.append(check)
+        self.loop_end_checks = []
 
     def uniq(self, stage: ir.Uniq, body: list[ast.stmt]) -> None:
         key = self.materialize() if stage.key is None else self.expr(stage.key)
@@ -837,10 +855,7 @@ def generate(program: ir.Program, plan: Plan) -> tuple[ast.Module, list[ir.Stage
     """The module defining `run`, its sites (site n is line n), and the plan
     completed with how `-j` may cut the program (found while writing the loops)."""
     g = Codegen(program, plan)
-    g.deferred_checks = []
     mod = g.module()
-    for block, check in g.deferred_checks:
-        block.append(check)
     ast.fix_missing_locations(mod)
     return mod, g.sites, plan.with_parallel(g.parallel)
 

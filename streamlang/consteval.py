@@ -137,7 +137,6 @@ def compute(source: Source, program: ir.Program, items: list[Item]) -> list[obje
     from .runtime.run import reason_of
 
     g = Codegen(program)
-    g.deferred_checks = []
     body: list[ast.stmt] = []
     g.block = body
     results: list[ast.expr] = []
