@@ -93,7 +93,8 @@ def _private_dir(create: bool) -> int | None:
     return fd
 
 
-def load(k: str) -> tuple[CodeType, list[list[Any]]] | None:
+def load(k: str) -> tuple[CodeType, list[list[Any]], dict[str, Any]] | None:
+    """The code, the report's sites and the plan (`Plan.to_json`) stored under `k`."""
     if os.environ.get("SL_NO_CACHE"):
         return None
     d = _private_dir(create=False)
@@ -106,16 +107,17 @@ def load(k: str) -> tuple[CodeType, list[list[Any]]] | None:
                 return None
             data = f.read()
         meta_len = int.from_bytes(data[:4], "little")
-        sites = json.loads(data[4:4 + meta_len])
+        meta = json.loads(data[4:4 + meta_len])
+        sites, plan = meta["sites"], meta["plan"]
         code = marshal.loads(data[4 + meta_len:])
-    except (OSError, ValueError, EOFError, TypeError):
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
     finally:
         os.close(d)
-    return code, sites
+    return code, sites, plan
 
 
-def store(k: str, code: CodeType, sites: list[list[Any]]) -> None:
+def store(k: str, code: CodeType, sites: list[list[Any]], plan: dict[str, Any]) -> None:
     if os.environ.get("SL_NO_CACHE"):
         return
     d = _private_dir(create=True)
@@ -123,7 +125,7 @@ def store(k: str, code: CodeType, sites: list[list[Any]]) -> None:
         return
     tmp = f".{k}.{os.getpid()}.tmp"
     try:
-        meta = json.dumps(sites).encode()
+        meta = json.dumps({"sites": sites, "plan": plan}).encode()
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=d)
         with open(fd, "wb") as f:
             f.write(len(meta).to_bytes(4, "little") + meta + marshal.dumps(code))

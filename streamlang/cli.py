@@ -383,9 +383,10 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 
 
 def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The program's `run` and report sites: from the cache, or compiled (and cached)."""
+    """The program's `run`, report sites and plan: from the cache, or compiled (and cached)."""
     from . import cache
     from .hints import peek_inputs
+    from .plan import Plan
     from .runtime.run import Site
 
     options = {"vars": _overrides(opts.vars), "o": opts.output, "sink": "yield" if opts.quiet else "write",
@@ -396,8 +397,8 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
     k = cache.key(text, name, options, hints) if plain_run else ""
     hit = cache.load(k) if plain_run else None
     if hit is not None:
-        code, sites = hit
-        return None, cache.load_run(code), [Site(*s) for s in sites]
+        code, sites, plan = hit
+        return None, cache.load_run(code), [Site(*s) for s in sites], Plan.from_json(plan)
     from .driver import build
     from .source import Source
     compiled = build(Source(text, name), overrides=options["vars"], output_format=opts.output,  # type: ignore[arg-type]
@@ -405,14 +406,15 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
                      live=bool(options["live"]))
     run_sites = compiled.run_sites()
     if plain_run:
-        cache.store(k, compiled.code, [[s.name, s.location, s.text, s.span] for s in run_sites])
-    return compiled, compiled.run, run_sites
+        cache.store(k, compiled.code, [[s.name, s.location, s.text, s.span] for s in run_sites],
+                    compiled.plan.to_json())
+    return compiled, compiled.run, run_sites, compiled.plan
 
 
-def _parallel_plan(opts: argparse.Namespace, run, state):  # type: ignore[no-untyped-def]
+def _parallel_plan(opts: argparse.Namespace, plan, state):  # type: ignore[no-untyped-def]
     """The byte ranges for `-j N`, or None where one process runs the program
     (see runtime/parallel.py for which programs and inputs can be cut)."""
-    info = getattr(run, "parallel", None)
+    info = plan.parallel
     if info is None or opts.quiet or opts.strict or opts.rejects or state is not None or not opts.files:
         return None
     from .runtime.parallel import auto_jobs, ranges
@@ -496,7 +498,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     from .runtime.run import Run, RunError, RunFailed, StrictFailure
 
     try:
-        compiled, run, sites = _compile(text, name, opts)
+        compiled, run, sites, plan = _compile(text, name, opts)
     except RecursionError:
         _err("sl: the program is nested too deeply to compile")
         return 2
@@ -535,7 +537,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
         _err(f"sl: cannot write {opts.rejects}: {e.strerror}")
         return 1
     src = rt.open(opts.files)
-    src.keep_newlines = getattr(run, "keep_newlines", False)
+    src.keep_newlines = plan.keep_newlines
     state = None
     if opts.state is not None:
         state, plan_error = _state_plan(opts, src)
@@ -546,7 +548,7 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     status = 0
     output_ok = False  # the whole output written and flushed: only then is the state saved
     try:
-        parallel = _parallel_plan(opts, run, state)
+        parallel = _parallel_plan(opts, plan, state)
         if opts.engine == "dask" and parallel is not None:
             from .hints import peek_inputs
             from .runtime.dask_engine import run_on_dask
@@ -554,11 +556,11 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
             hints = peek_inputs(opts.files)
             options = {"vars": _overrides(opts.vars), "o": opts.output,
                        "hints": [list(hints.headers), hints.complete]}
-            run_on_dask(text, name, options, run, rt, parallel, opts.scheduler, max(opts.jobs, 2))
+            run_on_dask(text, name, options, run, plan, rt, parallel, opts.scheduler, max(opts.jobs, 2))
             rt.flush()
         elif parallel is not None:
             from .runtime.parallel import run_parallel
-            run_parallel(run, sites, run.parallel, rt, parallel, opts.jobs)
+            run_parallel(run, sites, plan, rt, parallel, opts.jobs)
             rt.flush()
         elif opts.quiet:
             found = False

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from . import ir
 from . import pyast as P
 from .codegen_formats import FormatRegexes, name_format_regexes
+from .plan import Plan, PlanOptions
+from .plan import plan as make_plan
 from .prelude import FUNCTIONS
 from .typesys import (
     BOOL,
@@ -79,11 +81,12 @@ class Loop:
 
 
 class Codegen:
-    def __init__(self, program: ir.Program, sink: str = "yield", fuse: bool = True, live: bool = False):
+    def __init__(self, program: ir.Program, plan: Plan | None = None):
         self.program = program
-        self.sink = sink
-        self.fuse = fuse
-        self.live = live and sink == "write"
+        self.plan = plan if plan is not None else make_plan(program, PlanOptions())
+        self.sink = self.plan.options.sink
+        self.fuse = self.plan.options.fuse
+        self.live = self.plan.options.live
         self.source_try: ast.stmt | None = None
         # For `-j`: how partitions of the input can be run apart and put together
         # (set where the program allows it; see runtime/parallel.py).
@@ -92,9 +95,10 @@ class Codegen:
         self.merge_ops: list[str] | None = None
         self.parallel: dict[str, object] | None = None
         # The command line's input may hand over lines with their `\n` (see
-        # `newline_tolerant`), which saves the reader a copy of every line.
-        self.keep_newlines = False
-        self.newline_stage: ir.Stage | None = None
+        # `plan.newline_tolerant`), which saves the reader a copy of every line.
+        self.keep_newlines = self.plan.keep_newlines
+        at = self.plan.newline_stage
+        self.newline_stage: ir.Stage | None = program.stages[at] if at is not None else None
         self.imports: dict[tuple[str, str], str] = {}
         self.module_consts: list[ast.stmt] = []
         self.regexes: dict[str, str] = {}
@@ -111,6 +115,10 @@ class Codegen:
         self.rest: list[ir.Stage] = []
         # Run once the input is exhausted (a CSV record left open is reported).
         self.source_epilogue: list[ast.stmt] = []
+        # A `take`'s stop after the element has gone through the rest of the loop:
+        # (the block it goes last in, the check), added by `end_element`.
+        self.loop_end_checks: list[tuple[list[ast.stmt], ast.stmt]] = []
+        self.yielded = False  # a `yield` written: `run` is a generator
 
     # names and module-level things ------------------------------------------
 
@@ -174,22 +182,16 @@ class Codegen:
             self.output_value(value, prog.value.type)
         else:
             self.pipeline(prog.stages, body)
+            self.end_element()  # the last loop's
+        run_body = self.outside_elements(self.hoisted + body)
+        if self.sink == "yield" and not self.yielded:
+            # No element is handed over, but the caller iterates `run` all the same.
+            run_body.append(ast.If(test=P.const(False), body=[P.expr_stmt(ast.Yield(value=None))], orelse=[]))
         run = ast.FunctionDef(name="run", args=ast.arguments(
             posonlyargs=[], args=[ast.arg("src"), ast.arg("rt")], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=self.outside_elements(self.hoisted + body), decorator_list=[], returns=None)
-        if self.sink == "yield" and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(run)):
-            run.body.append(ast.If(test=P.const(False), body=[P.expr_stmt(ast.Yield(value=None))], orelse=[]))
-        tail: list[ast.stmt] = []
-        if self.keep_newlines:
-            tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="keep_newlines",
-                                                          ctx=ast.Store())], value=P.const(True)))
-        if self.parallel is not None:
-            # How `-j` may cut this program: a literal built from plain data only.
-            info = ast.parse(repr(self.parallel), mode="eval").body
-            tail.append(ast.Assign(targets=[ast.Attribute(value=P.name("run"), attr="parallel", ctx=ast.Store())],
-                                   value=info))
+            body=run_body, decorator_list=[], returns=None)
         name_format_regexes(self, run)
-        mod = ast.Module(body=self.header() + [run] + tail, type_ignores=[])
+        mod = ast.Module(body=self.header() + [run], type_ignores=[])
         return ast.fix_missing_locations(mod)
 
     def header(self) -> list[ast.stmt]:
@@ -226,8 +228,6 @@ class Codegen:
             self.site = len(self.sites)
             if isinstance(stage, ir.ReadInput):
                 after = stages[i + 1] if i + 1 < len(stages) else None
-                self.keep_newlines = stage.path is None and self.fuse and newline_tolerant(after)
-                self.newline_stage = after
                 self.open_source(stage, body, after if isinstance(after, ir.JoinLines) else None)
                 continue
             if isinstance(stage, ir.JoinLines):
@@ -400,6 +400,7 @@ class Codegen:
         acc = self.fresh("items")
         body.insert(len(body) - 1, P.assign(acc, P.list_([])))
         self.emit(P.expr_stmt(P.method(P.name(acc), "append", self.materialize())))
+        self.end_element()
         self.loop = None
         self.start_loop(body, P.name(acc))
 
@@ -408,6 +409,7 @@ class Codegen:
                    names: list[str] | None = None) -> None:
         """End the current loop: set-up goes before it, `after_loop` after it, then a
         new loop over `results` (or nothing, when the stage was the last)."""
+        self.end_element()
         loop_stmt = body[-1]
         body[-1:-1] = list(before_loop)
         assert body[-1] is loop_stmt
@@ -432,7 +434,7 @@ class Codegen:
             return
         self.end_source_loop(body)
         if self.sink == "yield":
-            self.emit(P.expr_stmt(ast.Yield(value=self.materialize())))
+            self.give(self.materialize())
             return
         self.need_write()
         rec = strip(self.elem.type)
@@ -447,10 +449,15 @@ class Codegen:
 
     def output_value(self, value: ast.expr, t: Type) -> None:
         if self.sink == "yield":
-            self.emit(P.expr_stmt(ast.Yield(value=value)))
+            self.give(value)
         else:
             self.need_write()
             self.emit(P.expr_stmt(P.call(P.name("write"), self.plain(value, t))))
+
+    def give(self, value: ast.expr) -> None:
+        """`yield value`: `run` hands an element to its caller (sink="yield")."""
+        self.yielded = True
+        self.emit(P.expr_stmt(ast.Yield(value=value)))
 
     def need_write(self) -> None:
         stmt = P.assign("write", P.attr(P.name("rt"), "write"))
@@ -667,11 +674,15 @@ class Codegen:
         self.emit(ast.AugAssign(target=P.store(counter), op=ast.Add(), value=P.const(1)))
         # After the element has gone through the rest of the loop, stop reading
         # at once rather than on the next line (`take 1` on a live stream).
-        take_block = self.block
         check = ast.If(test=P.compare(P.name(counter), ast.GtE(), n), body=[stop], orelse=[])
-        self.deferred_checks.append((take_block, check))
+        self.loop_end_checks.append((self.block, check))
 
-    deferred_checks: list = []
+    def end_element(self) -> None:
+        """The current loop's element is written whole: each `take`'s early stop
+        goes last in the block the `take` wrote into."""
+        for block, check in self.loop_end_checks:
+            block.append(check)
+        self.loop_end_checks = []
 
     def uniq(self, stage: ir.Uniq, body: list[ast.stmt]) -> None:
         key = self.materialize() if stage.key is None else self.expr(stage.key)
@@ -813,16 +824,6 @@ class Codegen:
         return plain(self, value, t)
 
 
-def newline_tolerant(stage: ir.Stage | None) -> bool:
-    """Whether `stage`, reading the input's lines, gives the same for `line`
-    and `line + "\\n"`: a built-in regex format (matched with a final `\\n?`),
-    or `words`, whose `split()` drops it. (With a limit, `split(None, k)` keeps
-    it on the part after the k-th cut, which `words` never reads.)"""
-    if isinstance(stage, ir.ParseRegex):
-        return stage.format is not None and not stage.search
-    return isinstance(stage, ir.SplitFields) and stage.sep is None
-
-
 # Stages that handle one element at a time, in the loop that reads the input.
 _STREAMING = (ir.Map, ir.Where, ir.SplitFields, ir.ParseRegex, ir.ParseFormat, ir.Flatten, ir.Write)
 # Keys whose order is total, so per-part sorts merge into exactly one sort's order:
@@ -850,15 +851,13 @@ def _uses_lineno(stage: ir.Stage) -> bool:
     return bool(found)
 
 
-def generate(program: ir.Program, sink: str = "yield", fuse: bool = True,
-             live: bool = False) -> tuple[ast.Module, list[ir.StageInfo]]:
-    g = Codegen(program, sink, fuse, live)
-    g.deferred_checks = []
+def generate(program: ir.Program, plan: Plan) -> tuple[ast.Module, list[ir.StageInfo], Plan]:
+    """The module defining `run`, its sites (site n is line n), and the plan
+    completed with how `-j` may cut the program (found while writing the loops)."""
+    g = Codegen(program, plan)
     mod = g.module()
-    for block, check in g.deferred_checks:
-        block.append(check)
     ast.fix_missing_locations(mod)
-    return mod, g.sites
+    return mod, g.sites, plan.with_parallel(g.parallel)
 
 
 __all__ = ["generate", "Codegen", "Val", "Slot", "FUNCTIONS", "BOOL", "DYN", "NULL", "ListT", "TVar"]

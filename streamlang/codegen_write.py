@@ -54,7 +54,7 @@ def write(g: Codegen, stage: ir.Write, body: list[ast.stmt], last: bool) -> bool
             g.need_write()
             g.emit(P.expr_stmt(P.call(P.name("write"), text)))
         else:
-            g.emit(P.expr_stmt(ast.Yield(value=text)))
+            g.give(text)
         body[-1:-1] = prologue
         g.end_source_loop(body)
         return True

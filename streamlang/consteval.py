@@ -37,8 +37,10 @@ class Item:
     check: Callable[[object], str | None] | None = None
 
 
-def evaluate_constants(source: Source, program: ir.Program) -> None:
-    """Compute every fixed value of `program`; raise `CompileError` at the first that fails."""
+def evaluate_constants(source: Source, program: ir.Program) -> ir.Program:
+    """Compute every fixed value of `program`; raise `CompileError` at the first that fails.
+    The program is returned as it is: the values are not folded into it (that
+    would change the code `--emit python` shows)."""
     items = fixed_items(program)
     if all(isinstance(item.expr, ir.Const) for item in items):
         values = [item.expr.value for item in items]  # type: ignore[union-attr]
@@ -48,6 +50,7 @@ def evaluate_constants(source: Source, program: ir.Program) -> None:
         message = item.check(value) if item.check is not None else None
         if message is not None:
             raise CompileError([Diagnostic(source, item.expr.span, message)])
+    return program
 
 
 def fixed_items(program: ir.Program) -> list[Item]:
@@ -134,7 +137,6 @@ def compute(source: Source, program: ir.Program, items: list[Item]) -> list[obje
     from .runtime.run import reason_of
 
     g = Codegen(program)
-    g.deferred_checks = []
     body: list[ast.stmt] = []
     g.block = body
     results: list[ast.expr] = []

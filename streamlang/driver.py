@@ -5,7 +5,8 @@ import ast
 import builtins
 import copy
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import CodeType
 from typing import Any
 
 from . import pyast as P
@@ -17,8 +18,10 @@ from .hints import NO_HINTS, InputHints
 from .ir import Program as CheckedProgram
 from .ir import StageInfo, Write
 from .parser import parse_program
+from .plan import Plan, PlanOptions, plan
 from .runtime.run import Run, RunError, Site
 from .source import Source
+from .syntax import Program as SyntaxProgram
 from .typesys import DURATION, FLOAT, STR, TIME, ListT, Opt, Record, StreamT, Type, show
 
 
@@ -29,6 +32,7 @@ class Compiled:
     module: ast.Module
     sites: list[StageInfo]
     run: Any
+    plan: Plan  # how to run `run`: `-j`'s cut, whether lines may keep their `\n`
     code: Any = None
 
     @property
@@ -80,32 +84,59 @@ def stage_text(source: Source, info: StageInfo) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+# The passes, in the order `build` runs them; each takes what the one before gave.
+
+
+def parse(source: Source) -> SyntaxProgram:
+    return parse_program(source)
+
+
+def check_syntax(source: Source, program: SyntaxProgram, hints: InputHints = NO_HINTS,
+                 overrides: dict[str, str] | None = None) -> CheckedProgram:
+    """The typed program; what it may know of the input arrives in `hints` (it reads no file)."""
+    return Checker(source, overrides, hints).check_program(program)
+
+
+def with_output(program: CheckedProgram, output_format: str | None) -> CheckedProgram:
+    """`-o FORMAT`: a new program whose last stage writes that format (the checked one is left as it is)."""
+    if output_format in (None, "plain") or program.value is not None or not program.stages:
+        return program
+    last = program.stages[-1]
+    if isinstance(last, Write):
+        return program
+    elem = program.type.elem if isinstance(program.type, StreamT) else program.type
+    info = StageInfo(output_format, last.info.span, elem, STR)  # type: ignore[arg-type]
+    return replace(program, stages=[*program.stages, Write(info, output_format)],  # type: ignore[arg-type]
+                   type=StreamT(STR))
+
+
+def compile_module(module: ast.Module) -> CodeType:
+    return builtins.compile(module, "<streamlang>", "exec")
+
+
 def check(source: Source, overrides: dict[str, str] | None = None,
           output_format: str | None = None, hints: InputHints = NO_HINTS) -> CheckedProgram:
-    program = Checker(source, overrides, hints).check_program(parse_program(source))
-    evaluate_constants(source, program)
-    if output_format not in (None, "plain") and program.value is None and program.stages:
-        last = program.stages[-1]
-        if not isinstance(last, Write):
-            elem = program.type.elem if isinstance(program.type, StreamT) else program.type
-            info = StageInfo(output_format, last.info.span, elem, STR)  # type: ignore[arg-type]
-            program.stages.append(Write(info, output_format))  # type: ignore[arg-type]
-            program.type = StreamT(STR)
-    return program
+    """The chain up to a checked program whose fixed values are known not to fail
+    (the toplevel's check, `:type` and completion stop here)."""
+    checked = check_syntax(source, parse(source), hints, overrides)
+    checked = with_output(checked, output_format)
+    return evaluate_constants(source, checked)
 
 
 def build(source: Source, *, overrides: dict[str, str] | None = None, output_format: str | None = None,
           sink: str = "yield", fuse: bool = True, hints: InputHints = NO_HINTS,
-          live: bool = False) -> Compiled:
+          live: bool = False, checked: CheckedProgram | None = None) -> Compiled:
+    """The whole chain. `checked` is what `check` gave for the same source and
+    options already (the toplevel checks a phrase before it runs it): the
+    chain goes on from there instead of parsing and checking again."""
     # The parser's depth limit (parser.MAX_DEPTH) keeps every stage here, and
     # Python's compile(), within the default recursion limit.
-    program = check(source, overrides, output_format, hints)
-    module, sites = generate(program, sink=sink, fuse=fuse, live=live)
-    code = builtins.compile(module, "<streamlang>", "exec")
-    return Compiled(source, program, module, sites, load_run(code), code)
-
-
-
+    if checked is None:
+        checked = check(source, overrides, output_format, hints)
+    planned = plan(checked, PlanOptions(sink, fuse, live))
+    module, sites, planned = generate(checked, planned)
+    code = compile_module(module)
+    return Compiled(source, checked, module, sites, load_run(code), planned, code)
 
 
 class Program:

@@ -149,3 +149,17 @@ def test_counting_wrappers_are_removed_afterwards(metrics):  # type: ignore[no-u
     assert (parser.parse_program, driver.parse_program) == before
     assert (c.counts.calls["parses"], c.counts.statements_parsed, c.counts.calls["checks"],
             c.counts.statements_checked, c.counts.calls["builds"]) == (1, 3, 1, 3, 0)
+
+
+def test_a_pipeline_phrase_and_its_preview_are_parsed_and_checked_once_with_the_session(metrics, tmp_path):
+    # The phrase's own check is what its answer is built from; before, the build checked all again.
+    sample = tmp_path / "sample.log"
+    sample.write_text("alpha\nbeta\ngamma\n", encoding="utf-8")
+    lets = 3
+    counts = metrics.toplevel_counts(lets, sample)
+    for label in ("pipeline phrase", "preview"):
+        c = counts[label]
+        # one check of the session's `let`s and the pipeline; one more parse of the phrase alone
+        assert (c.calls["checks"], c.statements_checked) == (1, lets + 1), label
+        assert (c.calls["parses"], c.statements_parsed) == (2, (lets + 1) + 1), label
+        assert c.calls["builds"] == 1, label

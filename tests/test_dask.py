@@ -83,7 +83,7 @@ def _run_on(cluster_address, program, files, monkeypatch, spy):
     out, err = io.BytesIO(), []
     rt = Run(compiled.run_sites(), out=out, err=err.append)
     jobs = ranges(files, 2)
-    dask_engine.run_on_dask(program, "<program>", {}, compiled.run, rt, jobs, cluster_address, 2)
+    dask_engine.run_on_dask(program, "<program>", {}, compiled.run, compiled.plan, rt, jobs, cluster_address, 2)
     rt.flush()
     return out.getvalue().decode(), rt, jobs
 
@@ -146,7 +146,8 @@ def test_a_failed_task_ends_the_run_with_its_reason(cluster_address, tmp_path):
     rt = Run(compiled.run_sites(), out=io.BytesIO(), err=[].append)
     missing = str(tmp_path / "gone.log")  # planned, then removed before a worker reads it
     with pytest.raises(dask_engine.EngineFailure) as failure:
-        dask_engine.run_on_dask("count", "<program>", {}, compiled.run, rt, [(missing, 0, 10), (missing, 10, 20)],
+        dask_engine.run_on_dask("count", "<program>", {}, compiled.run, compiled.plan, rt,
+                                [(missing, 0, 10), (missing, 10, 20)],
                                 cluster_address, 2)
     assert str(failure.value).startswith("a Dask task failed: FileNotFoundError: ")
     assert missing in str(failure.value)

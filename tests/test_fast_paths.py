@@ -14,6 +14,7 @@ from streamlang import ir
 from streamlang.codegen import Codegen
 from streamlang.codegen_formats import FormatRegexes, name_format_regexes
 from streamlang.formats.regex_formats import FORMATS, capturing_only
+from streamlang.plan import Plan, PlanOptions
 from streamlang.runtime.run import Site, why_line
 from streamlang.runtime.timefns import parse_apache_time
 from streamlang.typesys import STR
@@ -184,7 +185,7 @@ def _time_is_valid_or_line_unmatched(line: str) -> bool:
 def test_a_match_used_whole_keeps_every_group():
     # Codegen reads format fields only as `m[n]`; were a match ever used
     # otherwise, its regexes must stay whole rather than be renumbered.
-    g = Codegen(ir.Program(globals=[], stages=[], type=STR), sink="write")
+    g = Codegen(ir.Program(globals=[], stages=[], type=STR), Plan(PlanOptions(sink="write")))
     regexes = FormatRegexes("m1", FORMATS["apache"].regex, FORMATS["apache"].fast)
     g.format_regexes.append(regexes)
     run = ast.parse("def run(src, rt):\n    m1 = h(line)\n    if m1 is None: pass\n    x = m1.groups()\n"

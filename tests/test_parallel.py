@@ -172,7 +172,7 @@ def _worker_reads(tmp_path, program: str, monkeypatch) -> tuple[list[bool], dict
 
     monkeypatch.setattr(parallel.RangeInput, "_file_chunks", spy)
     monkeypatch.setattr(parallel, "_JOB", {"run": compiled.run, "sites": compiled.run_sites(),
-                                           "mode": compiled.run.parallel["mode"], "strict": False})
+                                           "plan": compiled.plan, "strict": False})
     return seen, parallel._work((0, str(log), 0, log.stat().st_size))
 
 
@@ -187,3 +187,22 @@ def test_a_worker_reads_plain_lines_when_the_program_needs_them(tmp_path, monkey
     seen, result = _worker_reads(tmp_path, 'map len(_) | where _ > 0', monkeypatch)
     assert seen == [False]
     assert result["lines"] == 80
+
+
+def test_the_plan_travels_with_a_cache_entry_and_not_inside_the_code(tmp_path, monkeypatch):
+    # `-j` and the input reader read the plan; a cached program must bring the same one back.
+    from streamlang import cache
+    from streamlang.driver import build
+    from streamlang.plan import Plan
+    from streamlang.source import Source
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("SL_NO_CACHE", raising=False)
+    compiled = build(Source("parse apache | count by .status"), sink="write")
+    assert compiled.plan.parallel == {"mode": "groups", "ops": ["counts"]}
+    assert compiled.plan.keep_newlines is True
+    cache.store("k", compiled.code, [], compiled.plan.to_json())
+    hit = cache.load("k")
+    assert hit is not None
+    assert Plan.from_json(hit[2]) == compiled.plan
+    assert "run.parallel" not in compiled.python_source
+    assert "run.keep_newlines" not in compiled.python_source

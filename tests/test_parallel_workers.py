@@ -221,7 +221,7 @@ def _run_cut(tmp_path, program: str, change):  # type: ignore[no-untyped-def]
     plan = parallel.ranges([str(data)], 2)
     change(data)
     try:
-        parallel.run_parallel(compiled.run, sites, compiled.run.parallel, rt, plan, 2)
+        parallel.run_parallel(compiled.run, sites, compiled.plan, rt, plan, 2)
     except Exception as e:  # noqa: BLE001 - the test looks at which
         return e
     rt.flush()
@@ -299,7 +299,7 @@ def test_a_last_line_still_being_written_under_j_is_not_taken_whole(tmp_path):
     sites = compiled.run_sites()
     rt = Run(sites, out=io.BytesIO(), err=lambda text: None)
     with pytest.raises(parallel.WorkerFailed) as failure:
-        parallel.run_parallel(compiled.run, sites, compiled.run.parallel, rt, plan, 2)
+        parallel.run_parallel(compiled.run, sites, compiled.plan, rt, plan, 2)
     size = plan.identities[str(data)][2]
     assert str(failure.value) == _failure(data, "its last line grew", plan[1][1:])
     assert plan[1][2] == size

@@ -89,7 +89,7 @@ def test_min_and_max_of_a_schema_less_field_are_merged_under_j_in_the_order_of_o
     from streamlang.runtime.parallel import _merge_state
     compiled = build(Source("parse json | summarize hi = max(.n), lo = min(.n) by .k"), sink="write")
     # The parts' groups are merged, not the whole run made to run in one process.
-    assert compiled.run.parallel == {"mode": "groups", "ops": ["keyed", "dynmax", "dynmin"]}
+    assert compiled.plan.parallel == {"mode": "groups", "ops": ["keyed", "dynmax", "dynmin"]}
     # (one part's value, the next part's, the max and min of the two in the order of `sort`)
     for first, second, hi, lo in (("10", 9, "10", 9), (9, "10", "10", 9), ("x", 10, "x", 10),
                                   (True, "x", True, "x"), ("1.0", 1, "1.0", "1.0")):

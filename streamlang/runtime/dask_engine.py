@@ -45,8 +45,7 @@ def _task(text: str, name: str, options: dict[str, Any], job: tuple[int, str, in
     hints = InputHints(tuple(options["hints"][0]), options["hints"][1]) if "hints" in options else NO_HINTS
     compiled = build(Source(text, name), overrides=options.get("vars"), output_format=options.get("o"),
                      sink="write", hints=hints)
-    parallel._JOB.update(run=compiled.run, sites=compiled.run_sites(), mode=compiled.run.parallel["mode"],
-                         strict=False)
+    parallel._JOB.update(run=compiled.run, sites=compiled.run_sites(), plan=compiled.plan, strict=False)
     result = parallel._work(job)
     # What the report needs of each part travels beside the groups, so that parts combine as a tree.
     groups = result.pop("groups")
@@ -59,7 +58,7 @@ def _combine(ops: list[str], left: dict[str, Any], right: dict[str, Any]) -> dic
     return {"groups": merge_groups([left["groups"], right["groups"]], ops), "parts": left["parts"] + right["parts"]}
 
 
-def run_on_dask(text: str, name: str, options: dict[str, Any], run: Any, rt: Any,
+def run_on_dask(text: str, name: str, options: dict[str, Any], run: Any, plan: Any, rt: Any,
                 jobs: list[tuple[str, int, int]], scheduler: str | None, workers: int) -> None:
     # Dask's own INFO and WARNING lines ("event loop was unresponsive" on a busy
     # machine) would mix with the run's report on stderr; the local workers
@@ -80,7 +79,7 @@ def run_on_dask(text: str, name: str, options: dict[str, Any], run: Any, rt: Any
         def submit(i: int) -> Any:
             path, start, end = jobs[i]
             return client.submit(_task, text, name, options, (i, path, start, end), pure=False)
-        info = run.parallel
+        info = plan.parallel
         if info["mode"] == "stream":
             _stream(submit, len(jobs), info, rt)
         elif info["mode"] == "groups" and info["ops"][0] in TREE_KINDS:

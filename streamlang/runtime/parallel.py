@@ -262,7 +262,8 @@ def _work(job: tuple[int, str, int, int]) -> dict[str, Any]:
     from . import sorting
     from .run import Run
     index, path, start, end = job
-    run, sites, mode, strict = _JOB["run"], _JOB["sites"], _JOB["mode"], _JOB["strict"]
+    run, sites, plan, strict = _JOB["run"], _JOB["sites"], _JOB["plan"], _JOB["strict"]
+    mode = plan.parallel["mode"]
     out = io.BytesIO()
     messages: list[str] = []
     rt = Run(sites, strict=strict, out=out, err=messages.append)
@@ -275,7 +276,7 @@ def _work(job: tuple[int, str, int, int]) -> dict[str, Any]:
         flush = _no_flush
     sorting.SPILL_DIR = _JOB.get("spill_dir")
     src = RangeInput(path, start, end, flush, rt.report_io, _JOB.get("identities", {}).get(path))
-    src.keep_newlines = getattr(run, "keep_newlines", False)  # as the command line's own input
+    src.keep_newlines = plan.keep_newlines  # as the command line's own input
     rt.inputs.append(src)
     rt.current = src
     result = run(src, rt)
@@ -299,14 +300,16 @@ class WorkerFailed(RunFailed):
     this message (status 1) and writes nothing of the parts."""
 
 
-def run_parallel(run: Any, sites: Any, info: dict[str, Any], rt: Any, jobs: list[tuple[str, int, int]],
+def run_parallel(run: Any, sites: Any, plan: Any, rt: Any, jobs: list[tuple[str, int, int]],
                  workers: int) -> None:
-    """Run the workers, then put their results together on `rt` (output, rejections)."""
+    """Run the workers, then put their results together on `rt` (output, rejections).
+    `plan` is the program's `plan.Plan`: its `parallel` says how the parts go together."""
+    info = plan.parallel
     import shutil
     import tempfile
     # Sorted runs go from the workers to the main process as files in here.
     spill_dir = tempfile.mkdtemp(prefix="sl-jobs-")
-    _JOB.update(run=run, sites=sites, mode=info["mode"], strict=False, memory=rt.memory, spill_dir=spill_dir,
+    _JOB.update(run=run, sites=sites, plan=plan, strict=False, memory=rt.memory, spill_dir=spill_dir,
                 identities=getattr(jobs, "identities", {}))
     # Every process started here reads the other end; none can write to it, so
     # it reads end-of-file the moment this process ends, however it ends.

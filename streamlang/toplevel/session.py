@@ -302,7 +302,7 @@ class Session:
         if program.value is not None:
             value = self.evaluate(self.prefix() + text)
             return [self.typed("-", "", str(program.type), literal(value))]
-        return self.stream_answer(text, rows, check)
+        return self.stream_answer(text, rows, check, program)
 
     # compiling and running -------------------------------------------------------
 
@@ -356,12 +356,15 @@ class Session:
             raise Answered(Reply(self.paint("err", "error: ") + reason.removeprefix("sl: "), ok=False))
         return to_python(values[0], compiled.ir.type)
 
-    def stream_answer(self, text: str, rows: int, check: Callable[[], None]) -> list[Piece]:
+    def stream_answer(self, text: str, rows: int, check: Callable[[], None],
+                      checked: ir.Program | None = None) -> list[Piece]:
+        """The first rows of a pipeline's output on the sample; `checked`: the
+        phrase as `self.check` gave it, built on without checking it again."""
         from ..runtime.run import RunError
         from .show import cuts_every_column, render_record, render_table
         from .toprun import ToplevelRun
 
-        compiled = self.build(text, sink="yield")
+        compiled = self.build(text, sink="yield", checked=checked)
         elem = compiled.ir.type.elem  # type: ignore[attr-defined]
         shown = str(compiled.ir.type)
         on_sample = reads_session_input(compiled.ir)
