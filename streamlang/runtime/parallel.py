@@ -343,14 +343,19 @@ def _janitor(alive_r: int, alive_w: int, spill_dir: str) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.close(alive_w)
     _let_go_of_output()
-    while True:
-        try:
-            if not os.read(alive_r, 1):
-                break
-        except InterruptedError:
-            continue
+    _wait_for_end_of_file(alive_r)
     shutil.rmtree(spill_dir, ignore_errors=True)
     os._exit(0)
+
+
+def _wait_for_end_of_file(fd: int) -> None:
+    """Block until the pipe's every writer is gone: the main process has ended."""
+    while True:
+        try:
+            if not os.read(fd, 1):
+                return
+        except InterruptedError:
+            continue
 
 
 def _let_go_of_output() -> None:
@@ -517,12 +522,7 @@ def _die_with(parent: int, alive_r: int) -> None:
     import threading
 
     def watch() -> None:
-        while True:
-            try:
-                if not os.read(alive_r, 1):
-                    break
-            except InterruptedError:
-                continue
+        _wait_for_end_of_file(alive_r)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
