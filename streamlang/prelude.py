@@ -412,7 +412,9 @@ STAGES: dict[str, StageDoc] = {s.name: s for s in [
              _ex('split "," as {a: str, b: int} | tsv', "x,1\n", "a\tb\nx\t1\n")),
     StageDoc("json", "json", "stage<A, str>", "Writes each element as one JSON value per line.",
              _ex('split "," as {a: str, b: int} | json', "x,1\n", '{"a": "x", "b": 1}\n')),
-    StageDoc("table", "table", "stage<A, str>", "Writes an aligned table for people to read; for `dyn` records, under a header of every key they have.",
+    StageDoc("table", "table", "stage<A, str>", "Writes an aligned table for people to read; for `dyn` records, under a header of every key they have. "
+             "Floats are shown to 15 significant digits (`0.30000000000000004` as `0.3`); the other "
+             "outputs write every digit.",
              _ex('split "," as {a: str, b: int} | table', "x,1\nlong,22\n", "a      b\n----  --\nx      1\nlong  22\n")),
 ]}
 
