@@ -169,6 +169,8 @@ def _what_did_not_fit(fmt: str, line: str) -> str | None:
     while (q := _QUOTED_RE.match(line, at)) is not None:
         quoted, at = quoted + 1, q.end()
     wanted = _QUOTED_AFTER[fmt]
+    if line.startswith(' "', at):
+        return "a quoted field is not closed (is the line cut short?)"
     if at < len(line):
         where = "the quoted fields" if quoted else "the byte count"
         return f"unexpected text after {where}: {line[at:at + 20]!r}"
