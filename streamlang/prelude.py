@@ -233,9 +233,15 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
              "in the order `sort` gives them.",
              _ex("map max(int(_), 10)", "3\n30\n", "10\n30\n"), variadic=True),
     Function("time", ("any",), TIME, _to_time,
-             "Parses ISO 8601, apache (`17/May/2015:10:05:03 +0000`) and syslog timestamps, "
-             "or epoch seconds/milliseconds from a number.",
-             _ex("map time(_)", "2015-05-17T10:05:03Z\n", "2015-05-17T10:05:03+00:00\n"),
+             "Reads ISO 8601 / RFC 3339 (`2015-05-17T10:05:03+02:00`; a space for `T`, a fraction "
+             "after `.` or `,`, `Z`, `+0200`, a date alone, `20150517`), apache "
+             "(`17/May/2015:10:05:03 +0000`), syslog (`Nov 27 03:20:01`, in the current year, or the one before if that is over a day ahead), "
+             "ctime/asctime as the Apache error log writes it (`Sun Dec 04 04:47:44 2005`, the day name "
+             "checked), and epoch values as numbers or as text of 9+ digits (with a fraction or not): "
+             "seconds up to 1e11, milliseconds up to 1e14, microseconds up to 1e17, nanoseconds beyond. "
+             "A time without an offset is UTC; nanoseconds are cut to microseconds.",
+             _ex("map time(_)", "2015-05-17 10:05:03.5\nSun May 17 10:05:03 2015\n1431857103000\n",
+                 "2015-05-17T10:05:03.500000+00:00\n2015-05-17T10:05:03+00:00\n2015-05-17T10:05:03+00:00\n"),
              converts=(STR, INT, FLOAT, TIME)),
     Function("date", ("time",), STR, _runtime("timefns", "date"),
              "The `YYYY-MM-DD` date of a time, in its own offset.",
@@ -253,8 +259,10 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
              "Parses a time with a C `strptime` format (UTC unless the format has `%z`).",
              _ex('map strptime(_, "%d.%m.%Y")', "17.05.2015\n", "2015-05-17T00:00:00+00:00\n")),
     Function("bucket", ("time", "duration"), TIME, _runtime("timefns", "bucket"),
-             "A time rounded down to a multiple of a duration (since the Unix epoch).",
-             _ex("map bucket(time(_), 5m)", "2015-05-17T10:07:03Z\n", "2015-05-17T10:05:00+00:00\n")),
+             "A time rounded down to a multiple of a duration, counted in the time's own offset "
+             "(from 1970-01-01 00:00 there), as `date` and `hour` are: with `+03:30` an hour bucket "
+             "starts at `03:00+03:30`.",
+             _ex("map bucket(time(_), 1h)", "2015-05-17T03:47:03+03:30\n", "2015-05-17T03:00:00+03:30\n")),
     Function("now", (), TIME, _hoisted("timefns", "now"), "The time the run started.",
              _ex("map now() > time(_)", "2015-05-17T10:07:03Z\n", "true\n")),
     Function("today", (), TIME, _hoisted("timefns", "today"), "Midnight (UTC) of the day the run started.",
@@ -404,7 +412,9 @@ STAGES: dict[str, StageDoc] = {s.name: s for s in [
              _ex('split "," as {a: str, b: int} | tsv', "x,1\n", "a\tb\nx\t1\n")),
     StageDoc("json", "json", "stage<A, str>", "Writes each element as one JSON value per line.",
              _ex('split "," as {a: str, b: int} | json', "x,1\n", '{"a": "x", "b": 1}\n')),
-    StageDoc("table", "table", "stage<A, str>", "Writes an aligned table for people to read; for `dyn` records, under a header of every key they have.",
+    StageDoc("table", "table", "stage<A, str>", "Writes an aligned table for people to read; for `dyn` records, under a header of every key they have. "
+             "Floats are shown to 15 significant digits (`0.30000000000000004` as `0.3`); the other "
+             "outputs write every digit.",
              _ex('split "," as {a: str, b: int} | table', "x,1\nlong,22\n", "a      b\n----  --\nx      1\nlong  22\n")),
 ]}
 
@@ -430,8 +440,12 @@ FORMATS: dict[str, FormatDoc] = {f.name: f for f in [
               _ex("parse apache | select .ip, .status, .bytes", _APACHE_LINE, "127.0.0.1\t200\t1234\n")),
     FormatDoc("combined", _COMBINED, "Another name for `apache`.",
               _ex("parse combined | map .path", _APACHE_LINE, "/index.html\n")),
-    FormatDoc("nginx", _COMBINED, "nginx's default access log: the combined format.",
-              _ex("parse nginx | map .agent", _APACHE_LINE, "curl/8.0\n")),
+    FormatDoc("nginx", (*_COMBINED, ("forwarded", "str?")),
+              "nginx's access log: the combined format, or nginx's default `main` format, which adds "
+              "`\"$http_x_forwarded_for\"` as `forwarded` (null when absent or `-`).",
+              _ex("parse nginx | select .ip, .forwarded",
+                  _APACHE_LINE + _APACHE_LINE.replace('"curl/8.0"', '"curl/8.0" "203.0.113.7"'),
+                  "127.0.0.1\t\n127.0.0.1\t203.0.113.7\n")),
     FormatDoc("common", _COMBINED[:9], "The Common Log Format (combined without referer and agent).",
               _ex("parse common | map .time",
                   '127.0.0.1 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 5\n',
@@ -442,7 +456,10 @@ FORMATS: dict[str, FormatDoc] = {f.name: f for f in [
 FORMATS.update({f.name: f for f in [
     FormatDoc("syslog", (("time", "time"), ("host", "str"), ("app", "str"), ("pid", "int?"), ("message", "str")),
               "Syslog lines: RFC 3164 (`Nov 27 03:20:01 host app[pid]: message`; the year is the file's, "
-              "and times are UTC), rsyslog's ISO form, and RFC 5424.",
+              "and times are UTC), rsyslog's ISO form, and RFC 5424. macOS tags with spaces "
+              "(`Google Chrome[85294]:`) or a second bracket (`sandboxd[129] ([10018]):`, the bracket "
+              "starting the message) and `syslogd 1.4.1:` (the version starting the message) give the "
+              "program as `app`.",
               _ex("parse syslog | select .app, .pid, .message",
                   "Nov 27 03:20:01 web1 sshd[812]: Accepted publickey for deploy\n",
                   "sshd\t812\tAccepted publickey for deploy\n")),

@@ -238,13 +238,13 @@ def test_labels_show_seconds_or_milliseconds_when_bucket_starts_need_them():
     )
 
 
-def test_buckets_align_on_utc_and_labels_use_the_first_times_offset():
-    # 10:05+05:30 and 04:40Z are both in the UTC hour from 04:00, which starts at 09:30 in +05:30,
-    # where `bucket(t, 1h)` puts it too.
+def test_buckets_count_in_the_first_times_offset():
+    # 10:05+05:30 and 04:40Z (10:10+05:30) are both in the hour from 10:00+05:30,
+    # where `bucket(t, 1h)` puts the first too.
     assert histogram([at(2015, 5, 17, 10, 5, tz=IST), at(2015, 5, 17, 4, 40)], timedelta(hours=1), 30) == [
-        "2015-05-17 09:30 ███████████ 2"]
-    # A day bucket that does not start at midnight where it is shown keeps its time.
-    assert histogram([at(2015, 5, 17, 10, tz=CEST)], timedelta(days=1), 30) == ["2015-05-17 02:00 ███████████ 1"]
+        "2015-05-17 10:00 ███████████ 2"]
+    # A day bucket starts at midnight in that offset, as date() counts days.
+    assert histogram([at(2015, 5, 17, 10, tz=CEST)], timedelta(days=1), 30) == ["2015-05-17 █████████████████ 1"]
 
 
 def test_naive_times_count_as_utc():
@@ -407,7 +407,8 @@ def test_histogram_counts_every_time_once(start, offsets, size, width):
     assert sum(int(line.rsplit(" ", 1)[1]) for line in histogram(times, size, 60)) == len(times)
     if times:
         first, last = min(times), max(times)
-        assert len(lines) == (last - charts._EPOCH) // size - (first - charts._EPOCH) // size + 1
+        origin = charts._EPOCH - times[0].utcoffset()  # counted in the first time's offset
+        assert len(lines) == (last - origin) // size - (first - origin) // size + 1
 
 
 @settings(max_examples=200, deadline=None)
@@ -416,3 +417,10 @@ def test_sparkline_has_one_character_per_value(values, ascii):
     line = sparkline(values, ascii)
     assert len(line) == len(values)
     assert set(line) <= set(charts.ASCII_SPARKS if ascii else charts.SPARKS + " ")
+
+
+def test_hour_buckets_start_at_the_hour_of_the_times_own_offset():
+    # As bucket(t, 1h) does: with +03:30, 03:40 and 04:10 fall in the hours starting 03:00 and 04:00.
+    tehran = timezone(timedelta(hours=3, minutes=30))
+    times = [datetime(2015, 5, 17, 3, 40, tzinfo=tehran), datetime(2015, 5, 17, 4, 10, tzinfo=tehran)]
+    assert [line.split(" ")[1] for line in histogram(times, timedelta(hours=1), 30)] == ["03:00", "04:00"]

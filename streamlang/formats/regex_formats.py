@@ -14,6 +14,7 @@ the line, where `\\S+` tests a Unicode category character by character.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -107,9 +108,81 @@ class RegexFormat:
 _COMBINED = RegexFormat(_COMMON + r'(?: ' + _QUOTED + ' ' + _QUOTED + r')?', tuple(range(1, 12)),
                         _PLAIN_COMMON + r' "([^"]*+)" "([^"]*+)"')
 
+# nginx's packaged `nginx.conf` logs with its `main` format: combined and then
+# `"$http_x_forwarded_for"`. `parse nginx` reads both; a combined line has no
+# forwarded field (null).
+_NGINX = RegexFormat(_COMMON + r'(?: ' + _QUOTED + ' ' + _QUOTED + r'(?: ' + _QUOTED + r')?)?',
+                     tuple(range(1, 13)),
+                     _PLAIN_COMMON + r' "([^"]*+)" "([^"]*+)"(?: "([^"]*+)")?')
+
 FORMATS = {
     "apache": _COMBINED,
     "combined": _COMBINED,
-    "nginx": _COMBINED,
+    "nginx": _NGINX,
     "common": RegexFormat(_COMMON, tuple(range(1, 10)), _PLAIN_COMMON),
 }
+
+# How many quoted fields follow the status and byte count: combined has the
+# referer and agent (or, as Apache allows, neither), nginx's `main` adds one.
+_QUOTED_AFTER = {"apache": (0, 2), "combined": (0, 2), "nginx": (0, 2, 3), "common": (0,)}
+_MISMATCH = re.compile(r"does not match the (apache|combined|nginx|common) format")
+_WORD = r'[^ ]+'
+_STEPS = (
+    (re.compile(rf'{_WORD} {_WORD} {_WORD} '), "address, ident and user fields"),
+    (re.compile(r'\[[^\]]+\] '), "[date]"),
+    (re.compile(_REQUEST), "quoted request"),
+    (re.compile(r' [0-9]{3} (?:[0-9]+|-)'), "3-digit status and byte count"),
+)
+_STEP_AFTER = ("", "the user field", "the [date]", "the request")
+_QUOTED_RE = re.compile(' ' + _QUOTED)
+
+
+def explain_mismatch(reason: str, line: str) -> str:
+    """`reason` with what part of `line` did not fit, where `reason` says a
+    line does not match one of this module's formats and the line indeed does
+    not: called only for a rejected line, never per line read.
+
+    >>> explain_mismatch("does not match the combined format", '1.2.3.4 - - [x] "GET / HTTP/1.1" 200 5 "-" "a" "-"')
+    'does not match the combined format: the line has 1 more quoted field than combined'
+    """
+    m = _MISMATCH.fullmatch(reason)
+    if m is None or re.fullmatch(FORMATS[m[1]].regex, line):
+        return reason
+    why = _what_did_not_fit(m[1], line)
+    return reason if why is None else f"{reason}: {why}"
+
+
+def _what_did_not_fit(fmt: str, line: str) -> str | None:
+    at = 0
+    for (step, what), after in zip(_STEPS, _STEP_AFTER):
+        found = step.match(line, at)
+        if found is None:
+            if line.startswith('"'):
+                return "the line starts with a quoted field, not the client address"
+            if after in ("", "the user field") and " [" in line:
+                words = len(line[:line.index(" [")].split(" "))
+                if words != 3:
+                    return f"{words} fields before the [date], not 3 (address, ident, user)"
+            return f"no {what} after {after}" if after else f"no {what} at the start"
+        at = found.end()
+    quoted = 0
+    while (q := _QUOTED_RE.match(line, at)) is not None:
+        quoted, at = quoted + 1, q.end()
+    wanted = _QUOTED_AFTER[fmt]
+    if line.startswith(' "', at):
+        return "a quoted field is not closed (is the line cut short?)"
+    if at < len(line):
+        where = "the quoted fields" if quoted else "the byte count"
+        return f"unexpected text after {where}: {line[at:at + 20]!r}"
+    if quoted > max(wanted):
+        extra = quoted - max(wanted)
+        return f"the line has {extra} more quoted field{'s' if extra > 1 else ''} than {_name(fmt)}"
+    if quoted not in wanted:
+        return f"the line has {quoted} quoted field{'s' if quoted != 1 else ''} after the byte count, " \
+               f"not {' or '.join(map(str, wanted))}"
+    return None
+
+
+def _name(fmt: str) -> str:
+    return {"apache": "combined", "nginx": "nginx's main format"}.get(fmt, fmt)
+

@@ -27,6 +27,11 @@ Decisions a user can observe:
 - A 3164 line without a tag (`host` followed by text that is not ``app:`` or
   ``app[pid]:``) has ``app == ""`` and the whole text after the host as its
   message, so nothing is lost. A 5424 nil (``-``) host or app is ``""`` too.
+- macOS and sysklogd tags are read too (`_other_tag`): a name with up to
+  three spaces when a ``[pid]`` follows (``Google Chrome[85294]:``); a
+  ``[pid]`` followed by a parenthesised context (``sandboxd[129] ([10018]):``),
+  which starts the message; a name followed by a version
+  (``syslogd 1.4.1: restart.``), which also stays in the message.
 - A tag's pid must be decimal digits; a 5424 PROCID that is not (it may be
   any word) gives ``pid = None``.
 - The 5424 MSGID and STRUCTURED-DATA are not part of the schema: the message
@@ -64,6 +69,17 @@ _TAG = r"([^\s\[\]:]++)(?:\[([0-9]{1,10})\])?:(?: |\Z)"
 # The common case, a whole RFC 3164 line, in one match: stamp, host, app, pid, message.
 _BSD_LINE = re.compile(rf"(?:{_PRI})?({_BSD_STAMP}) (\S++) ?(?:{_TAG})?(.*)", re.ASCII | re.DOTALL)
 
+# Tags the common one does not take, tried only on a line it found no tag in
+# (see `_other_tag`): a name with spaces, which must have a [pid] to tell it
+# from words of a message (macOS: `Google Chrome[85294]:`); a [pid] and then
+# a parenthesised context (macOS: `sandboxd[129] ([10018]):`,
+# `com.apple.xpc.launchd[1] (com.apple.quicklook[21556]):`); a name and a
+# version (sysklogd: `syslogd 1.4.1: restart.`).
+_NAME = r"[^\s\[\]:]++"
+_SPACED_TAG = re.compile(rf"({_NAME}(?: {_NAME}){{1,3}})\[([0-9]{{1,10}})\]:(?: |\Z)", re.ASCII)
+_CONTEXT_TAG = re.compile(rf"({_NAME})\[([0-9]{{1,10}})\] (\([^()]*+\)):(?: |\Z)", re.ASCII)
+_VERSION_TAG = re.compile(rf"({_NAME}) v?[0-9]+(?:\.[0-9]+)+:(?: |\Z)", re.ASCII)
+
 _PRI_RE = re.compile(_PRI)
 _BSD_TIME = re.compile(
     r"([A-Za-z]{3}) {1,2}([0-9]{1,2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?")
@@ -86,7 +102,9 @@ def parse_syslog(line: str, year: int) -> tuple[datetime, str, str, int | None, 
     if m is None:
         return _parse_other(line, year)
     stamp, host, app, pid, message = m.groups()
-    return _bsd_time(stamp, year), host, app or "", int(pid) if pid else None, message
+    if app is None:
+        return (_bsd_time(stamp, year), host, *_other_tag(message))
+    return _bsd_time(stamp, year), host, app, int(pid) if pid else None, message
 
 
 def syslog_year_for(mtime: float) -> int:
@@ -163,9 +181,33 @@ def _host(line: str, pos: int) -> tuple[str, int]:
 def _tag_and_message(line: str, pos: int) -> tuple[str, int | None, str]:
     m = _TAG_RE.match(line, pos)
     if m is None:
-        return "", None, line[pos:]
+        return _other_tag(line[pos:])
     pid = m[2]
     return m[1], int(pid) if pid is not None else None, line[m.end():]
+
+
+def _other_tag(text: str) -> tuple[str, int | None, str]:
+    """App, pid and message of the text after the host, when it does not start
+    with the usual `app:` or `app[pid]:`. What is not the app or the pid stays
+    in the message: launchd's context and sysklogd's version start it.
+
+    >>> _other_tag("Google Chrome[85294]: objc")
+    ('Google Chrome', 85294, 'objc')
+    >>> _other_tag("sandboxd[129] ([10018]): deny")
+    ('sandboxd', 129, '([10018]) deny')
+    >>> _other_tag("syslogd 1.4.1: restart.")
+    ('syslogd', None, '1.4.1: restart.')
+    >>> _other_tag("last message repeated: 3 times")
+    ('', None, 'last message repeated: 3 times')
+    """
+    if m := _SPACED_TAG.match(text):
+        return m[1], int(m[2]), text[m.end():]
+    if m := _CONTEXT_TAG.match(text):
+        rest = text[m.end():]
+        return m[1], int(m[2]), f"{m[3]} {rest}" if rest else m[3]
+    if m := _VERSION_TAG.match(text):
+        return m[1], None, text[len(m[1]) + 1:]
+    return "", None, text
 
 
 def _parse_5424(line: str) -> tuple[datetime, str, str, int | None, str]:

@@ -209,9 +209,9 @@ def _left_bar(length: Fraction, room: int, ascii: bool) -> str:
 def histogram(times: Sequence[datetime], bucket: timedelta, width: int, ascii: bool = False) -> list[str]:
     """Counts per time bucket as a bar chart, from the first bucket to the last, gaps as zeros.
 
-    Buckets are aligned to multiples of `bucket` since the Unix epoch (UTC),
-    like `bucket(t, d)`; labels are the bucket starts in the offset of the
-    first time (naive times count as UTC), as precise as needed:
+    Buckets are counted as `bucket(t, d)` counts them, in the offset of the
+    first time (naive times count as UTC): an hour starts at that offset's
+    hour. Labels are the bucket starts in that offset, as precise as needed:
     `2015-05-17` for whole-day buckets, `2015-05-17 10:00`, then seconds.
 
     >>> t = datetime(2015, 5, 17, 10, 5, tzinfo=UTC)
@@ -225,10 +225,11 @@ def histogram(times: Sequence[datetime], bucket: timedelta, width: int, ascii: b
         raise ValueError(f"a histogram bucket must be positive, not {bucket}")
     if not times:
         return []
-    counts = Counter((_aware(t) - _EPOCH) // bucket for t in times)
     zone = _aware(times[0]).tzinfo
+    origin = _EPOCH - (_aware(times[0]).utcoffset() or timedelta(0))  # 1970-01-01 00:00 in that offset
+    counts = Counter((_aware(t) - origin) // bucket for t in times)
     first, last = min(counts), max(counts)
-    starts = [(_EPOCH + i * bucket).astimezone(zone) for i in range(first, last + 1)]
+    starts = [(origin + i * bucket).astimezone(zone) for i in range(first, last + 1)]
     label = _time_label(bucket, starts)
     rows = [(label(s), counts.get(i, 0)) for i, s in zip(range(first, last + 1), starts)]
     return _bars(rows, width, ascii, label_room=width)  # a time label shortened is no label at all

@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 
+from ..formats.regex_formats import explain_mismatch
 from .core import Reject, short
 from .inputs import Input, whole_lines, whole_text
 
@@ -327,6 +328,8 @@ class Run:
         if site is None:
             site = self.site_of(e)
         reason = reason_of(e)
+        if line is not None and isinstance(e, Reject):
+            reason = explain_mismatch(reason, line)  # which part of the line did not fit
         src = self.current
         name = src.name if src is not None else "-"
         raw: bytes | None = None

@@ -33,6 +33,7 @@ __all__ = [
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_DAY = timedelta(days=1)
+_ZERO = timedelta(0)
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -43,7 +44,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _bad_time(s: str) -> ValueError:
-    return ValueError(f"not a time: {short(s, 60)} (expected ISO 8601, apache or syslog)")
+    return ValueError(f"not a time: {short(s, 60)} (expected ISO 8601, apache, syslog, ctime or epoch)")
 
 
 def _month(name: str) -> int:
@@ -226,6 +227,69 @@ def _parse_syslog(s: str, now: datetime | None) -> datetime | None:
 
 
 # ---------------------------------------------------------------------------
+# ctime/asctime, as the Apache error log writes it: Sun Dec 04 04:47:44 2005
+# (C's asctime pads the day with a space: `Sun Dec  4`; Apache 2.4 adds
+# microseconds). No offset: UTC, as every time without one.
+
+_CTIME = re.compile(
+    r"([A-Za-z]{3}) ([A-Za-z]{3}) {1,2}([0-9]{1,2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))? ([0-9]{4})")
+
+
+def _parse_ctime(s: str) -> datetime | None:
+    m = _CTIME.fullmatch(s)
+    if m is None:
+        return None
+    micro = int((m[7] or "0")[:6].ljust(6, "0"))
+    value = datetime(int(m[8]), _month(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6]), micro, tzinfo=UTC)
+    if _WEEKDAYS[value.weekday()] != m[1].title():
+        # Which of the two to believe cannot be known: a wrong answer is worse than none.
+        raise ValueError(f"{m[2]} {m[3]} {m[8]} is a {_WEEKDAYS[value.weekday()]}, not {m[1]}")
+    return value
+
+
+# ---------------------------------------------------------------------------
+# epoch values: seconds, milliseconds, microseconds or nanoseconds, told
+# apart by magnitude. Each unit covers the times from 1973 to 5138: 1e11
+# seconds is the year 5138, and 1e11 milliseconds is 1973.
+
+_EPOCH_UNITS = ((10**11, 1_000_000, 1), (10**14, 1_000, 1), (10**17, 1, 1), (None, 1, 1_000))  # µs = n * a // b
+# As text, an epoch value has at least 9 digits before any fraction (1973 on):
+# a shorter number is more likely a year or a count than a time; 8 digits are
+# an ISO 8601 basic date (`20150517`).
+_EPOCH_TEXT = re.compile(r"(-?)([0-9]{9,})(?:\.([0-9]+))?", re.ASCII)
+
+
+def _epoch_unit(magnitude: float) -> tuple[int, int]:
+    """(a, b): an epoch value of this absolute size is n * a / b microseconds."""
+    for limit, times, per in _EPOCH_UNITS:
+        if limit is None or magnitude <= limit:
+            return times, per
+    raise AssertionError("the last unit has no limit")
+
+
+def _epoch_micros(digits: int, fraction: str = "", negative: bool = False) -> int:
+    """Microseconds since the epoch of `±digits.fraction` in the unit its magnitude gives (floored)."""
+    times, per = _epoch_unit(digits)
+    scale = 10 ** len(fraction)
+    exact = digits * scale + (int(fraction) if fraction else 0)
+    return (-exact if negative else exact) * times // (per * scale)
+
+
+def _parse_epoch_text(s: str) -> datetime | None:
+    m = _EPOCH_TEXT.fullmatch(s)
+    if m is None:
+        return None
+    return _from_micros(_epoch_micros(int(m[2]), m[3] or "", m[1] == "-"), s)
+
+
+def _from_micros(micros: int, shown: object) -> datetime:
+    try:
+        return _EPOCH + timedelta(microseconds=micros)
+    except (OverflowError, ValueError):
+        raise ValueError(f"epoch time out of range: {short(shown)}") from None
+
+
+# ---------------------------------------------------------------------------
 # parse_time
 
 
@@ -244,16 +308,22 @@ def _parse_iso(s: str) -> datetime | None:
 
 
 def parse_time(s: str, now: datetime | None = None) -> datetime:
-    """Parse an ISO 8601, apache or syslog timestamp into an aware `datetime`.
+    """Parse an ISO 8601, apache, syslog, ctime or epoch timestamp into an aware `datetime`.
 
     >>> parse_time("2015-05-17 10:05:03").isoformat()
     '2015-05-17T10:05:03+00:00'
 
     Accepted: ISO 8601 / RFC 3339 / RFC 5424 (`2015-05-17T10:05:03+00:00`,
-    `2015-05-17 10:05:03`, `2015-05-17`, `Z`, fractional seconds, offsets
-    `+0000` or `+00:00`); apache `17/May/2015:10:05:03 +0000`; syslog
-    `Nov 27 03:20:01` or `Nov  7 03:20:01` (fractional seconds allowed).
-    A time without an offset, which includes every syslog time, is UTC.
+    `2015-05-17 10:05:03`, `2015-05-17`, `20150517`, `Z`, fractional seconds
+    with `.` or `,`, offsets `+0000` or `+00:00`); apache
+    `17/May/2015:10:05:03 +0000`; syslog `Nov 27 03:20:01` or
+    `Nov  7 03:20:01` (fractional seconds allowed); ctime/asctime
+    `Sun Dec 04 04:47:44 2005` (the Apache error log's, fractional seconds
+    allowed; the day name must be that date's); epoch text of 9 or more
+    digits, with an optional fraction, in seconds, milliseconds,
+    microseconds or nanoseconds by magnitude (see `time_from_number`).
+    A time without an offset, which includes every syslog and ctime time,
+    is UTC. Nanoseconds are cut to microseconds.
 
     A syslog time has no year. It gets the year of `now` (default: the
     current time), or the year before when that would put it more than one
@@ -270,10 +340,14 @@ def parse_time(s: str, now: datetime | None = None) -> datetime:
             raise _bad_time(s) from None
     if s[:1].isalpha():
         try:
-            value = _parse_syslog(s, now)
-        except ValueError:
+            value = _parse_ctime(s) if s[3:4] == " " and s[7:8] == " " else None
+            if value is None:
+                value = _parse_syslog(s, now)
+        except ValueError as error:
+            if _CTIME.fullmatch(s):
+                raise ValueError(f"not a time: {short(s, 60)} ({error})") from None
             raise _bad_time(s) from None
-    else:
+    elif (value := _parse_epoch_text(s)) is None:
         value = _parse_iso(s)
     if value is None:
         raise _bad_time(s)
@@ -281,17 +355,23 @@ def parse_time(s: str, now: datetime | None = None) -> datetime:
 
 
 def time_from_number(n: float) -> datetime:
-    """Turn Unix epoch seconds -- or milliseconds, when abs(n) > 1e11 -- into a UTC time.
+    """Turn a Unix epoch value into a UTC time: seconds up to 1e11, milliseconds
+    up to 1e14, microseconds up to 1e17, nanoseconds above (by absolute value).
 
     >>> time_from_number(1431857103).isoformat()
     '2015-05-17T10:05:03+00:00'
+    >>> time_from_number(1431857103250000000).isoformat()
+    '2015-05-17T10:05:03.250000+00:00'
 
-    The cut-off 1e11 seconds is the year 5138, while 1e11 milliseconds is 1973.
+    Each cut-off is the year 5138 in the smaller unit and 1973 in the larger.
+    An int is converted exactly (floored to the microsecond); a float as
+    precisely as it holds its value.
     """
+    if isinstance(n, int):
+        return _from_micros(_epoch_micros(abs(n), "", n < 0), n)
     try:
-        if abs(n) > 1e11:
-            return _EPOCH + timedelta(milliseconds=n)
-        return _EPOCH + timedelta(seconds=n)
+        times, per = _epoch_unit(abs(n))
+        return _EPOCH + timedelta(microseconds=n * times / per)
     except (OverflowError, ValueError):
         raise ValueError(f"epoch time out of range: {short(n)}") from None
 
@@ -308,26 +388,30 @@ def format_time(t: datetime) -> str:
 # ---------------------------------------------------------------------------
 # durations
 
-_MS_PER = (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1))
+_US_PER = (("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000), ("ms", 1_000),
+           ("us", 1))
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
 
 def format_duration(td: timedelta) -> str:
-    """Print a duration as its non-zero components d, h, m, s, ms, largest first.
+    """Print a duration as its non-zero components d, h, m, s, ms, us, largest first.
 
     >>> format_duration(timedelta(hours=1, minutes=30))
     '1h30m'
+    >>> format_duration(timedelta(microseconds=288))
+    '288us'
 
-    Less than a millisecond is dropped (towards zero): the zero duration and
-    anything shorter than 1ms print as `0s`; negative durations get a `-`.
+    Exact to the microsecond (a `duration` holds no less), so `parse_duration`
+    reads every output back to the same value; the zero duration is `0s`,
+    a negative one gets a `-`.
     """
     micros = td // _ONE_MICROSECOND
-    millis = abs(micros) // 1000
-    if millis == 0:
+    if micros == 0:
         return "0s"
     parts = ["-"] if micros < 0 else []
-    for unit, size in _MS_PER:
-        count, millis = divmod(millis, size)
+    rest = abs(micros)
+    for unit, size in _US_PER:
+        count, rest = divmod(rest, size)
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts)
@@ -448,13 +532,16 @@ _bucket_last: tuple[datetime | None, timedelta, datetime] = (None, _ONE_DAY, _EP
 
 
 def bucket(t: datetime, d: timedelta) -> datetime:
-    """Round `t` down to a whole multiple of `d` counted from the Unix epoch, keeping `t`'s offset.
+    """Round `t` down to a whole multiple of `d` counted in `t`'s own offset
+    from 1970-01-01 00:00 there, keeping that offset.
 
     >>> bucket(parse_time("2015-05-17T10:07:03+00:00"), timedelta(minutes=5)).isoformat()
     '2015-05-17T10:05:00+00:00'
+    >>> bucket(parse_time("2015-05-17T03:40:00+03:30"), timedelta(hours=1)).isoformat()
+    '2015-05-17T03:00:00+03:30'
 
-    Buckets are aligned on UTC, so with an offset such as +05:30 an hourly
-    bucket starts at half past the local hour. Raises ValueError unless d > 0.
+    As `date` and `hour` do, it counts in the time's own offset: an hour or a
+    day bucket starts at the local hour or midnight. Raises ValueError unless d > 0.
     """
     global _bucket_last
     last = _bucket_last
@@ -462,7 +549,7 @@ def bucket(t: datetime, d: timedelta) -> datetime:
         return last[2]
     if d <= timedelta(0):
         raise ValueError(f"bucket size must be positive, not {format_duration(d)}")
-    value = t - (t - _EPOCH) % d
+    value = t - (t - _EPOCH + (t.utcoffset() or _ZERO)) % d
     _bucket_last = (t, d, value)
     return value
 
