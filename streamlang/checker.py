@@ -717,7 +717,7 @@ class Checker:
             allowed = NUMERIC + ((DURATION,) if fn in ("sum", "avg") else ())
             if base not in allowed and base != DYN and not isinstance(base, TVar):
                 self.type_error(arg.span, f"`{fn}` needs numbers, but this is {show(at)}",
-                                "convert with int(...) or float(...)", at)
+                                _to_number_hint(base), at)
         if fn in ("min", "max") and base not in ORDERED and base != DYN and not isinstance(base, TVar):
             self.type_error(arg.span, f"`{fn}` needs values that can be ordered, not {show(at)}", None, at)
         match fn:
@@ -1103,3 +1103,10 @@ def convert_override(name: str, text: str, t: Type) -> object:
         return convert.from_text(text, t)
     except (ValueError, TypeError) as e:
         raise UsageError(f"-v {name}={text}: {e}") from None
+
+
+def _to_number_hint(t: Type) -> str:
+    # int() refuses a duration: a duration becomes a number by dividing it by a unit.
+    if t == DURATION:
+        return "divide by a unit to get a number, e.g. `(...) / 1ms`"
+    return "convert with int(...) or float(...)"
