@@ -266,13 +266,16 @@ def test_the_shipped_parser_tables_are_current_and_parse_like_the_grammar() -> N
         assert shipped.parse(text, start="start") == built.parse(text, start="start")
 
 
-def _planted_code(marker: Path) -> bytes:
-    """A compile-cache entry whose code creates `marker` when it is loaded."""
-    import json
+def _planted_code(marker: Path, entry: Path) -> bytes:
+    """A compile-cache entry whose code creates `marker` when it is loaded: the
+    real `entry`'s report data and plan, so that only its code differs from what
+    the loader accepts (an entry of another layout would be passed over anyway,
+    and the tests below would hold vacuously)."""
     import marshal
+    data = entry.read_bytes()
+    head = data[:4 + int.from_bytes(data[:4], "little")]
     code = compile(f"open({str(marker)!r}, 'w').close()\ndef run(src, rt):\n    pass\n", "<planted>", "exec")
-    meta = json.dumps([]).encode()
-    return len(meta).to_bytes(4, "little") + meta + marshal.dumps(code)
+    return head + marshal.dumps(code)
 
 
 def _cached_run(tmp: Path) -> tuple[Path, subprocess.CompletedProcess[bytes]]:
@@ -293,7 +296,7 @@ def test_compile_cache_is_private_to_its_user(tmp_path: Path) -> None:
     assert (cache.stat().st_mode & 0o777, entry.stat().st_mode & 0o777) == (0o700, 0o600)
     # The entry is what the next run loads: code planted in it, as this user, runs.
     marker = tmp_path / "ran-planted-code"
-    entry.write_bytes(_planted_code(marker))
+    entry.write_bytes(_planted_code(marker, entry))
     entry.chmod(0o600)
     _rerun(tmp_path)
     assert marker.exists()
@@ -308,16 +311,16 @@ def test_planted_compile_cache_entry_is_never_loaded(tmp_path: Path, how: str) -
     marker = tmp_path / "ran-planted-code"
     other_uid = 65534 if os.geteuid() != 65534 else 65533
     if how == "symlinked-file":
-        (tmp_path / "elsewhere.bin").write_bytes(_planted_code(marker))
+        (tmp_path / "elsewhere.bin").write_bytes(_planted_code(marker, entry))
         entry.unlink()
         entry.symlink_to(tmp_path / "elsewhere.bin")
     elif how == "symlinked-directory":
         (tmp_path / "elsewhere").mkdir(mode=0o700)
-        (tmp_path / "elsewhere" / entry.name).write_bytes(_planted_code(marker))
+        (tmp_path / "elsewhere" / entry.name).write_bytes(_planted_code(marker, entry))
         os.rename(cache, tmp_path / "old-cache")
         cache.symlink_to(tmp_path / "elsewhere")
     else:
-        entry.write_bytes(_planted_code(marker))
+        entry.write_bytes(_planted_code(marker, entry))
         if how == "directory-writable-by-others":
             cache.chmod(0o777)
         elif how == "file-writable-by-others":
