@@ -80,7 +80,7 @@ def _first_line(path: str) -> tuple[str | None, bool]:
     import os
     import stat
 
-    from .runtime.inputs import open_binary
+    from .runtime.inputs import header_text, open_binary
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None, False
@@ -95,4 +95,4 @@ def _first_line(path: str) -> tuple[str | None, bool]:
         return None, False
     if not raw:
         return None, True
-    return raw.decode("utf-8", "surrogateescape").rstrip("\r\n").lstrip("\ufeff"), True
+    return header_text(raw), True

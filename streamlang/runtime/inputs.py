@@ -224,13 +224,19 @@ def _after_lines(raw: bytes, k: int) -> int:
     return end
 
 
+def header_text(raw: bytes) -> str:
+    """A file's first line as its header: without its line end or byte order mark.
+    The one rule for reading a header ahead (`hints`) and again on resuming (`--state`)."""
+    return raw.decode("utf-8", "surrogateescape").rstrip("\r\n").lstrip("\ufeff")
+
+
 def _first_line(f: Any) -> str:
     """A file's first line (its header), its position kept."""
     at = f.tell()
     f.seek(0)
     line = f.read(CHUNK).split(b"\n", 1)[0]
     f.seek(at)
-    return line.decode("utf-8", "surrogateescape").rstrip("\r").lstrip("\ufeff")
+    return header_text(line)
 
 
 class Input:
