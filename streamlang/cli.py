@@ -385,7 +385,7 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The program's `run`, report sites and plan: from the cache, or compiled (and cached)."""
     from . import cache
-    from .hints import peek_inputs
+    from .hints import hints_for
     from .plan import Plan
     from .runtime.run import Site
 
@@ -393,7 +393,7 @@ def _compile(text: str, name: str, opts: argparse.Namespace):  # type: ignore[no
                "live": _live(opts)}
     plain_run = not (opts.check or opts.types or opts.emit)
     # Read before checking, and part of the key: the checker types `parse csv` from these headers.
-    hints = peek_inputs(opts.files)
+    hints = hints_for(text, opts.files)
     k = cache.key(text, name, options, hints) if plain_run else ""
     hit = cache.load(k) if plain_run else None
     if hit is not None:
@@ -550,10 +550,10 @@ def _run(text: str, name: str, opts: argparse.Namespace) -> int:
     try:
         parallel = _parallel_plan(opts, plan, state)
         if opts.engine == "dask" and parallel is not None:
-            from .hints import peek_inputs
+            from .hints import hints_for
             from .runtime.dask_engine import run_on_dask
             # The workers compile the program again: with the headers it was typed for here.
-            hints = peek_inputs(opts.files)
+            hints = hints_for(text, opts.files)
             options = {"vars": _overrides(opts.vars), "o": opts.output,
                        "hints": [list(hints.headers), hints.complete]}
             run_on_dask(text, name, options, run, plan, rt, parallel, opts.scheduler, max(opts.jobs, 2))

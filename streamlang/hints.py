@@ -58,6 +58,20 @@ class InputHints:
 NO_HINTS = InputHints()
 
 
+def hints_for(text: str, files: list[str]) -> InputHints:
+    """What `text` may need to know of its input: the headers only where the
+    program can name `parse csv` or `parse tsv` (by a word its text must then
+    hold), so that other programs open no file before the run, and their cache
+    entry serves whatever the input's first lines are.
+
+    >>> hints_for("parse apache | count", ["no-such-file"]) is NO_HINTS
+    True
+    """
+    if "csv" not in text and "tsv" not in text:
+        return NO_HINTS
+    return peek_inputs(files)
+
+
 def peek_inputs(files: list[str]) -> InputHints:
     """The first line of every file `files` names (directories and globs expanded)."""
     from .runtime.inputs import expand, is_url

@@ -80,6 +80,15 @@ def test_a_cached_program_is_not_run_on_a_file_with_another_header(tmp_path: Pat
     assert second.returncode == 0 and second.stderr == b""
 
 
+def test_a_program_that_reads_no_header_has_one_cache_entry_whatever_the_first_lines(tmp_path: Path) -> None:
+    # Only `parse csv`/`parse tsv` are typed from the input; any other program's
+    # entry must serve a log whose first line changed (rotation, a new day).
+    for i, first in enumerate(["a b c", "x y"]):
+        (tmp_path / f"{i}.log").write_text(f"{first}\nlast\n")
+        assert sl(tmp_path, "words | map len(_)", f"{i}.log").stdout == f"{len(first.split())}\n1\n".encode()
+    assert len(list((tmp_path / ".cache" / "streamlang").glob("*.bin"))) == 1
+
+
 def test_a_field_another_files_header_lacks_is_a_compile_error_after_a_cached_run(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("ip,status\n1.2.3.4,200\n")
     (tmp_path / "b.csv").write_text("a,b\n1,2\n")
